@@ -1,0 +1,196 @@
+"""Strict reading of a revision's YAML front matter, with line numbers.
+
+PyYAML's plain ``safe_load`` reads ``2025-9-17`` as a string, raises a bare
+``ValueError`` without a line for ``2025-02-30`` and keeps the last of two
+duplicate keys silently; so this module composes the node tree and checks each
+scalar itself. It never raises for bad input: it returns problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import yaml
+
+from .problems import Problem
+
+FENCE = "---"
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+LOOSE_DATE_PATTERN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+# SPEC "A revision file": all four are required, nothing else is allowed.
+REVISION_KEYS: dict[str, str] = {
+    "title": "string",
+    "posted": "date",
+    "effective": "date",
+    "summary": "string",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A file cut into its front matter and its Markdown body."""
+
+    front_matter: str | None
+    front_line: int  # 1-based line of the first front-matter line
+    body: str
+    body_line: int  # 1-based line of the first body line
+    closed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One front-matter key with its value and the line it stands on."""
+
+    key: str
+    value: object
+    line: int
+
+
+def split_front_matter(text: str) -> Split:
+    """Cut ``text`` at its ``---`` fences; a file without them is all body."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return Split(None, 0, text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            return Split("\n".join(lines[1:index]), 2, "\n".join(lines[index + 1 :]), index + 2)
+    return Split("\n".join(lines[1:]), 2, "", len(lines) + 1, closed=False)
+
+
+def parse_front_matter(yaml_text: str, path: str, first_line: int) -> tuple[list[Entry], list[Problem]]:
+    """Every top-level key of a front-matter block, with duplicates and syntax errors reported."""
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = error.problem or "invalid YAML"
+        return [], [Problem(path, line, f"front matter is not valid YAML: {what}; write one 'key: value' per line")]
+    except yaml.YAMLError as error:  # a scanner error without a mark
+        return [], [Problem(path, first_line, f"front matter is not valid YAML: {error}")]
+    if node is None:
+        return [], []
+    if not isinstance(node, yaml.MappingNode):
+        line = first_line + node.start_mark.line
+        return [], [Problem(path, line, "front matter must be 'key: value' lines")]
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(path, line, "front-matter keys must be plain words"))
+            continue
+        key = str(key_node.value)
+        if key in seen:
+            problems.append(
+                Problem(path, line, f"duplicate front-matter key '{key}' (first on line {seen[key]}); keep one")
+            )
+            continue
+        seen[key] = line
+        entries.append(Entry(key, _plain_value(value_node), line))
+    return entries, problems
+
+
+def _plain_value(node: yaml.Node) -> object:
+    """Scalars stay strings (dates are checked by the caller); collections become Python."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in ("", "~", "null")):
+            return None
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain_value(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): _plain_value(v) for k, v in node.value}
+    return None
+
+
+def parse_date(value: object, key: str, path: str, line: int) -> tuple[date | None, list[Problem]]:
+    """A real ISO date ``YYYY-MM-DD``, or a problem that says what would be right."""
+    if not isinstance(value, str) or not value.strip():
+        return None, [Problem(path, line, f"'{key}' must be a date written YYYY-MM-DD")]
+    text = value.strip()
+    if not DATE_PATTERN.fullmatch(text):
+        loose = LOOSE_DATE_PATTERN.fullmatch(text)
+        if loose:
+            fixed = f"{int(loose[1]):04d}-{int(loose[2]):02d}-{int(loose[3]):02d}"
+            return None, [Problem(path, line, f"'{key}' is '{text}'; write dates as YYYY-MM-DD, e.g. '{fixed}'")]
+        return None, [Problem(path, line, f"'{key}' is '{text}', not a date; write it as YYYY-MM-DD")]
+    try:
+        return date.fromisoformat(text), []
+    except ValueError:
+        return None, [Problem(path, line, f"'{key}' is '{text}', a day that does not exist; check the month and day")]
+
+
+def closest_key(key: str, known: list[str]) -> str | None:
+    """The known key a typo most likely meant, for "did you mean" hints."""
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionMeta:
+    title: str
+    posted: date
+    effective: date
+    summary: str
+    lines: dict[str, int]
+
+
+def parse_revision_meta(
+    split: Split, path: str
+) -> tuple[RevisionMeta | None, list[Problem]]:
+    """The four required keys of a BAA revision (SPEC "A revision file"), strictly."""
+    if split.front_matter is None:
+        example = "---\ntitle: …\nposted: YYYY-MM-DD\neffective: YYYY-MM-DD\nsummary: …\n---"
+        return None, [
+            Problem(path, 1, "no front matter; start the file with a '---' block: " + example.replace("\n", " "))
+        ]
+    if not split.closed:
+        return None, [Problem(path, 1, "front matter is not closed; add a line '---' after its last key")]
+    entries, problems = parse_front_matter(split.front_matter, path, split.front_line)
+    if problems:
+        return None, problems
+    values: dict[str, object] = {}
+    lines: dict[str, int] = {}
+    for entry in entries:
+        if entry.key not in REVISION_KEYS:
+            hint = closest_key(entry.key, list(REVISION_KEYS))
+            fix = f"did you mean '{hint}'?" if hint else f"the keys are {', '.join(REVISION_KEYS)}"
+            problems.append(Problem(path, entry.line, f"unknown front-matter key '{entry.key}'; {fix}"))
+            continue
+        values[entry.key] = entry.value
+        lines[entry.key] = entry.line
+    end_line = split.body_line - 1
+    for key, kind in REVISION_KEYS.items():
+        if key not in values:
+            example = "YYYY-MM-DD" if kind == "date" else "…"
+            problems.append(Problem(path, end_line, f"missing front-matter key '{key}'; add '{key}: {example}'"))
+            continue
+        if kind == "string":
+            value = values[key]
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(path, lines[key], f"'{key}' must be a non-empty line of text"))
+    dates: dict[str, date] = {}
+    for key in ("posted", "effective"):
+        if key in values:
+            parsed, date_problems = parse_date(values[key], key, path, lines[key])
+            problems.extend(date_problems)
+            if parsed is not None:
+                dates[key] = parsed
+    if problems:
+        return None, problems
+    return (
+        RevisionMeta(
+            title=str(values["title"]).strip(),
+            posted=dates["posted"],
+            effective=dates["effective"],
+            summary=" ".join(str(values["summary"]).split()),
+            lines=lines,
+        ),
+        [],
+    )

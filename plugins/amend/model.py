@@ -1,0 +1,106 @@
+"""The data every other module speaks: revisions, clauses, statuses.
+
+Plain frozen dataclasses and enums, no behaviour beyond small derived
+properties. Enum values are the spec's own strings so JSON and templates never
+translate them. This module must not import anything from the rest of amend.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+class Status(enum.StrEnum):
+    """A revision's status as of a date (SPEC "Revision timeline")."""
+
+    DRAFT = "draft"
+    UPCOMING = "upcoming"
+    IN_FORCE = "in force"
+    SUPERSEDED = "superseded"
+
+
+class ClauseKind(enum.StrEnum):
+    """How a clause appears in the Markdown source."""
+
+    SECTION = "section"  # a heading
+    LABELLED = "labelled"  # a paragraph or list item opening with a bold label
+    ITEM = "item"  # a numbered or lettered list item
+    ROW = "row"  # a row of a table that lists things (a definitions table)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One node of a document's clause tree.
+
+    ``source`` is the clause's own Markdown without its heading line, its list
+    marker and its children; ``text`` is the plain text of ``source`` (markup
+    removed, entities decoded, whitespace collapsed), which is what redlines
+    compare.
+    """
+
+    kind: ClauseKind
+    id: str
+    number: str | None
+    title: str
+    source: str
+    text: str
+    line: int
+    level: int
+    explicit_id: bool = False
+    children: tuple[Clause, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The heading as printed: number and title."""
+        if self.number and self.title:
+            return f"{self.number}. {self.title}" if self.number[-1].isalnum() else f"{self.number} {self.title}"
+        return self.number or self.title
+
+    def walk(self) -> tuple[Clause, ...]:
+        """This clause and all its descendants, in document order."""
+        out: list[Clause] = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed Markdown legal text: front matter aside, a preamble and clauses."""
+
+    id: str
+    title: str
+    preamble: str
+    clauses: tuple[Clause, ...]
+    body: str
+    body_line: int
+
+    def walk(self) -> tuple[Clause, ...]:
+        """Every clause of the document, in document order."""
+        out: list[Clause] = []
+        for clause in self.clauses:
+            out.extend(clause.walk())
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One BAA revision file: its front matter and its parsed document."""
+
+    id: str
+    path: Path
+    title: str
+    posted: date
+    effective: date
+    summary: str
+    document: Document
+    source: str = field(repr=False, default="")
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front-matter key → line
+
+    @property
+    def notice_days(self) -> int:
+        """Days of notice the revision gave: effective minus posted."""
+        return (self.effective - self.posted).days

@@ -1,0 +1,65 @@
+"""The site's amend settings, shared by the plugin and the command line.
+
+The plugin gets them from MkDocs; the command line reads the same block of
+``mkdocs.yml`` itself (tolerating tags it does not know), so ``amend check``
+and ``mkdocs build`` never disagree about, say, ``notice_days``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .timeline import DEFAULT_NOTICE_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path  # the folder holding mkdocs.yml (or the working folder without one)
+    revisions_dir: str = "baa_versions"
+    notice_days: int = DEFAULT_NOTICE_DAYS
+    paper: str = "letter"
+    url_prefix: str = "security/baa"
+    title: str = "Business Associate Agreement"
+    organization: str = ""
+    site_url: str = ""
+
+    @property
+    def revisions_path(self) -> Path:
+        return self.root / self.revisions_dir
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml while ignoring the ``!!python/name`` and ``!ENV`` tags MkDocs allows."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+
+
+def load_settings(root: Path) -> Settings:
+    """Settings from ``root/mkdocs.yml``'s ``amend`` plugin block, defaults otherwise."""
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return Settings(root=root)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError:
+        return Settings(root=root)
+    options: dict[str, Any] = {}
+    for plugin in (data or {}).get("plugins", []) or []:
+        if isinstance(plugin, dict) and "amend" in plugin:
+            options = plugin["amend"] or {}
+    site_url = str((data or {}).get("site_url") or "")
+    known = {k: v for k, v in options.items() if k in Settings.__dataclass_fields__ and k not in ("root", "site_url")}
+    return Settings(root=root, site_url=site_url, **known)

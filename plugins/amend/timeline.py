@@ -1,0 +1,154 @@
+"""Revision statuses as of a date and the notice-window rules.
+
+SPEC "Revision timeline and the notice window". Computed here, in one place,
+for the site, the feeds, the calendar and the command line. The as-of date is
+always an argument: this module never reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .model import Revision, Status
+from .problems import Problem
+
+DEFAULT_NOTICE_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One revision on the timeline as of a date."""
+
+    revision: Revision
+    status: Status
+    previous: Revision | None  # the revision before it, by id
+    superseded_by: Revision | None  # the revision that replaced it, once that one is in force
+
+    @property
+    def id(self) -> str:
+        return self.revision.id
+
+    def days_left(self, as_of: date) -> int:
+        """Days from ``as_of`` until the revision takes effect (0 once it has)."""
+        return max(0, (self.revision.effective - as_of).days)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every revision, drafts included, in id order, with its status as of ``as_of``."""
+
+    as_of: date
+    notice_days: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def published(self) -> tuple[Entry, ...]:
+        """Everything but drafts: what the site shows."""
+        return tuple(e for e in self.entries if e.status is not Status.DRAFT)
+
+    @property
+    def in_force(self) -> Entry | None:
+        return next((e for e in self.entries if e.status is Status.IN_FORCE), None)
+
+    @property
+    def upcoming(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.status is Status.UPCOMING)
+
+    @property
+    def latest(self) -> Entry | None:
+        """The newest published revision, upcoming or not."""
+        published = self.published
+        return published[-1] if published else None
+
+    def entry(self, revision_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == revision_id), None)
+
+
+def status_as_of(revision: Revision, in_force_id: str | None, as_of: date) -> Status:
+    """SPEC: draft (posted > D), upcoming (posted <= D < effective), in force, superseded."""
+    if revision.posted > as_of:
+        return Status.DRAFT
+    if as_of < revision.effective:
+        return Status.UPCOMING
+    return Status.IN_FORCE if revision.id == in_force_id else Status.SUPERSEDED
+
+
+def build_timeline(revisions: Sequence[Revision], as_of: date, notice_days: int = DEFAULT_NOTICE_DAYS) -> Timeline:
+    """Statuses of ``revisions`` as of ``as_of``; exactly one is in force once the first took effect."""
+    ordered = sorted(revisions, key=lambda r: r.id)
+    effective = [r for r in ordered if r.effective <= as_of]
+    in_force = max(effective, key=lambda r: (r.effective, r.id)) if effective else None
+    entries: list[Entry] = []
+    for index, revision in enumerate(ordered):
+        status = status_as_of(revision, in_force.id if in_force else None, as_of)
+        superseded_by = None
+        if status is Status.SUPERSEDED:
+            superseded_by = min(
+                (r for r in effective if r.effective > revision.effective), key=lambda r: r.effective, default=None
+            )
+        entries.append(
+            Entry(
+                revision=revision,
+                status=status,
+                previous=ordered[index - 1] if index else None,
+                superseded_by=superseded_by,
+            )
+        )
+    return Timeline(as_of=as_of, notice_days=notice_days, entries=tuple(entries))
+
+
+def earliest_effective(posted: date, notice_days: int) -> date:
+    """The first effective date a revision posted on ``posted`` may have."""
+    return posted + timedelta(days=notice_days)
+
+
+def check_timeline(revisions: Sequence[Revision], notice_days: int = DEFAULT_NOTICE_DAYS) -> list[Problem]:
+    """Dates in order and the notice window kept, for every revision (SPEC "Revision timeline")."""
+    problems: list[Problem] = []
+    ordered = sorted(revisions, key=lambda r: r.id)
+    for index, revision in enumerate(ordered):
+        path = revision.path.as_posix()
+        posted_line = _line(revision, "posted")
+        effective_line = _line(revision, "effective")
+        if revision.posted > revision.effective:
+            problems.append(
+                Problem(
+                    path,
+                    posted_line,
+                    f"posted {revision.posted} is after effective {revision.effective}; "
+                    "a revision is posted (notice given) on or before the day it takes effect",
+                )
+            )
+            continue
+        if index == 0:
+            continue  # SPEC: the first revision may take effect the day it is posted
+        previous = ordered[index - 1]
+        if revision.effective <= previous.effective:
+            same = "the same as" if revision.effective == previous.effective else "earlier than"
+            problems.append(
+                Problem(
+                    path,
+                    effective_line,
+                    f"effective {revision.effective} is {same} that of the previous revision "
+                    f"{previous.path.name} ({previous.effective}); effective dates must increase with the "
+                    f"revision date: set it after {previous.effective} or rename the file",
+                )
+            )
+        given = revision.notice_days
+        if given < notice_days:
+            fix = earliest_effective(revision.posted, notice_days)
+            problems.append(
+                Problem(
+                    path,
+                    effective_line,
+                    f"notice window is {given} days (posted {revision.posted}, effective {revision.effective}); "
+                    f"it must be at least {notice_days}: set effective to {fix} or later",
+                )
+            )
+    return problems
+
+
+def _line(revision: Revision, key: str) -> int | None:
+    return revision.lines.get(key)
