@@ -22,6 +22,13 @@ class Status(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
+def printed_number(number: str | None) -> str:
+    """``7`` → ``7.``, ``A`` → ``A.``; ``4.2`` and ``(b)`` stay as they are."""
+    if not number:
+        return ""
+    return f"{number}." if number.isalnum() else number
+
+
 class ClauseKind(enum.StrEnum):
     """How a clause appears in the Markdown source."""
 
@@ -53,11 +60,14 @@ class Clause:
     children: tuple[Clause, ...] = ()
 
     @property
+    def printed_number(self) -> str:
+        """The number as a heading prints it: ``7.``, ``A.``, ``4.2``, ``(b)``; empty when unnumbered."""
+        return printed_number(self.number)
+
+    @property
     def label(self) -> str:
         """The heading as printed: number and title."""
-        if self.number and self.title:
-            return f"{self.number}. {self.title}" if self.number[-1].isalnum() else f"{self.number} {self.title}"
-        return self.number or self.title
+        return " ".join(part for part in (self.printed_number, self.title) if part)
 
     def walk(self) -> tuple[Clause, ...]:
         """This clause and all its descendants, in document order."""
