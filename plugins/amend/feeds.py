@@ -1,0 +1,308 @@
+"""The Atom feed that gives readers notice of each revision (SPEC "The site": ``feed.xml``).
+
+Owns the feed and the addresses and ids it shares with the calendar
+(:mod:`amend.ical`): where a revision's page, PDF and redline live, which
+revision a new one is compared against, and the entry ids that must never
+change between builds. Everything is computed from a :class:`Timeline`, so the
+as-of date comes in from the caller: this module never reads the clock, and no
+timestamp comes from the build (a feed built twice is byte-identical). Drafts
+never appear.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
+
+from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]  # feedgen ships no type information
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # feedgen ships no type information
+from feedgen.util import xml_elem  # type: ignore[import-untyped]  # feedgen ships no type information
+
+from .model import Revision, Status
+from .timeline import Entry, Timeline
+
+DEFAULT_BASE_PATH = "security/baa/"
+FEED_NAME = "feed.xml"
+CALENDAR_NAME = "calendar.ics"
+# The time stamp of a feed with no entries: it must not be the build time, and there is no revision date.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Event(enum.StrEnum):
+    """What a feed entry announces about a revision (SPEC "The site": feed.xml)."""
+
+    POSTED = "posted"
+    IN_FORCE = "in force"
+
+    @property
+    def slug(self) -> str:
+        return self.value.replace(" ", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Addresses:
+    """Where a document's pages live, and the stable ids of the things announced about them.
+
+    With a ``site_url`` every address is absolute; without one, addresses are
+    relative to the folder that holds the feed and the calendar
+    (``base_path``), which is where the site writes both files.
+    """
+
+    prefix: str  # "https://example.com/security/baa/", or "" for addresses relative to base_path
+    host: str  # "example.com", or "" without a site URL
+    path: str  # base_path under the host's root, e.g. "security/baa/" (or "docs/security/baa/")
+
+    def page(self, revision_id: str) -> str:
+        return f"{self.prefix}{revision_id}/"
+
+    def pdf(self, revision_id: str) -> str:
+        return f"{self.prefix}{revision_id}.pdf"
+
+    def compare(self, old_id: str, new_id: str) -> str:
+        return f"{self.prefix}compare/{old_id}...{new_id}/"
+
+    def index(self) -> str:
+        return self.prefix or "./"
+
+    def feed(self) -> str:
+        return f"{self.prefix}{FEED_NAME}"
+
+    def calendar(self) -> str:
+        return f"{self.prefix}{CALENDAR_NAME}"
+
+    def feed_id(self) -> str:
+        """The feed's permanent id: its own address, or a ``urn:`` without a site URL."""
+        return self.feed() if self.host else f"urn:amend:{self.path}feed"
+
+    def event_id(self, revision: Revision, event: str) -> str:
+        """A permanent id for one event of one revision, the same in every build.
+
+        A ``tag:`` URI (RFC 4151) dated with the revision's posted day, which
+        cannot change once the revision is published; without a site URL, a
+        ``urn:`` built from the path and the revision id.
+        """
+        if self.host:
+            return f"tag:{self.host},{revision.posted.isoformat()}:{self.path}{revision.id}/{event}"
+        return f"urn:amend:{self.path}{revision.id}:{event}"
+
+
+def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
+    """The :class:`Addresses` of the document published under ``base_path`` of ``site_url``."""
+    base = base_path.strip("/")
+    base = f"{base}/" if base else ""
+    parts = urlsplit(site_url.strip())
+    if not (parts.scheme and parts.hostname):
+        return Addresses(prefix="", host="", path=base)
+    root = parts.path if parts.path.endswith("/") else f"{parts.path}/"
+    path = f"{root.lstrip('/')}{base}"
+    netloc = parts.netloc.rsplit("@", 1)[-1]  # never publish credentials written into a URL
+    return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path)
+
+
+def notice_baseline(timeline: Timeline, entry: Entry) -> Revision | None:
+    """The revision a newly posted one is compared against: the one in force on its posted day.
+
+    When nothing was in force that day (the first revisions), the previous
+    published revision, if any. A draft is never named, so nothing about it
+    leaks through a link.
+    """
+    posted = entry.revision.posted
+    published = [e.revision for e in timeline.published if e.id != entry.id]
+    in_force = [r for r in published if r.effective <= posted]
+    if in_force:
+        return max(in_force, key=lambda r: (r.effective, r.id))
+    return _published_previous(timeline, entry)
+
+
+def replaced_revision(timeline: Timeline, entry: Entry) -> Revision | None:
+    """The revision that ``entry``'s revision replaced when it took effect (the previous one)."""
+    return _published_previous(timeline, entry)
+
+
+def _published_previous(timeline: Timeline, entry: Entry) -> Revision | None:
+    previous = entry.previous
+    if previous is None:
+        return None
+    previous_entry = timeline.entry(previous.id)
+    if previous_entry is None or previous_entry.status is Status.DRAFT:
+        return None
+    return previous
+
+
+def midnight_utc(day: date) -> datetime:
+    """The start of ``day`` in UTC: the time stamp of everything that happens on a date."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def plural_days(count: int) -> str:
+    """``1 day``, ``30 days``."""
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the control characters XML cannot carry (YAML escapes could smuggle them in)."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of the feed, before it is written as Atom."""
+
+    revision: Revision
+    event: Event
+    day: date
+    title: str
+    summary: str
+    page: str
+    pdf: str
+    compare: str | None
+    compare_title: str | None
+
+    def links(self) -> list[dict[str, str]]:
+        """The revision's page (the entry's "alternate"), its PDF and its redline, when there is one."""
+        rev = self.revision.id
+        out = [
+            {"href": self.page, "rel": "alternate", "type": "text/html", "title": f"Revision {rev}"},
+            {"href": self.pdf, "rel": "related", "type": "application/pdf", "title": f"Revision {rev} (PDF)"},
+        ]
+        if self.compare and self.compare_title:
+            out.append({"href": self.compare, "rel": "related", "type": "text/html", "title": self.compare_title})
+        return out
+
+    @property
+    def order(self) -> tuple[date, int, str]:
+        # On one day, a revision takes effect after it is posted (a first revision does both at once).
+        return (self.day, 0 if self.event is Event.POSTED else 1, self.revision.id)
+
+
+def feed_entries(timeline: Timeline, where: Addresses) -> list[FeedItem]:
+    """Every entry of the feed, newest first: "posted" for each published revision, "in force" once effective."""
+    entries: list[FeedItem] = []
+    for entry in timeline.published:
+        revision = entry.revision
+        name = _name(revision)
+        baseline = notice_baseline(timeline, entry)
+        days = revision.notice_days
+        entries.append(
+            FeedItem(
+                revision=revision,
+                event=Event.POSTED,
+                day=revision.posted,
+                title=f"{name} posted: takes effect on {revision.effective.isoformat()}",
+                summary=(
+                    f"Posted on {revision.posted.isoformat()}; takes effect on {revision.effective.isoformat()} "
+                    f"({plural_days(days)} of notice). {revision.summary}"
+                ),
+                page=where.page(revision.id),
+                pdf=where.pdf(revision.id),
+                compare=where.compare(baseline.id, revision.id) if baseline else None,
+                compare_title=f"Changes against revision {baseline.id}" if baseline else None,
+            )
+        )
+        if revision.effective <= timeline.as_of:
+            replaced = replaced_revision(timeline, entry)
+            replacing = f", replacing revision {replaced.id}" if replaced else ""
+            entries.append(
+                FeedItem(
+                    revision=revision,
+                    event=Event.IN_FORCE,
+                    day=revision.effective,
+                    title=f"{name} took effect on {revision.effective.isoformat()}",
+                    summary=f"In force from {revision.effective.isoformat()}{replacing}. {revision.summary}",
+                    page=where.page(revision.id),
+                    pdf=where.pdf(revision.id),
+                    compare=where.compare(replaced.id, revision.id) if replaced else None,
+                    compare_title=f"Changes against revision {replaced.id}" if replaced else None,
+                )
+            )
+    entries.sort(key=lambda e: e.order, reverse=True)
+    return entries
+
+
+def render_atom(
+    timeline: Timeline,
+    site_url: str,
+    base_path: str = DEFAULT_BASE_PATH,
+    title: str = "",
+    author: str = "",
+) -> bytes:
+    """The Atom feed of ``timeline`` as UTF-8 bytes, identical for identical input.
+
+    ``title`` defaults to the document's title followed by "revisions";
+    ``author`` (Atom requires one) defaults to the document's title. The feed's
+    ``updated`` is the date of its newest entry, never the build time.
+    """
+    where = addresses(site_url, base_path)
+    entries = feed_entries(timeline, where)
+    latest = timeline.latest
+    document_title = latest.revision.title if latest else "Document"
+    feed_title = xml_text(title or f"{document_title}: revisions")
+
+    feed = FeedGenerator()
+    feed.id(where.feed_id())
+    feed.title(feed_title)
+    feed.subtitle("Notice of every revision: when it is posted, and again when it takes effect.")
+    feed.updated(midnight_utc(entries[0].day) if entries else EMPTY_FEED_UPDATED)
+    feed.author({"name": xml_text(author or document_title)})
+    feed.link(href=where.feed(), rel="self", type="application/atom+xml")
+    feed.link(href=where.index(), rel="alternate", type="text/html")
+    feed.generator("amend")  # our name only: no version, so upgrading amend does not change the bytes
+    feed.language("en")
+    for item in entries:
+        stamp = midnight_utc(item.day)
+        fe = feed.add_entry(order="append")
+        fe.id(where.event_id(item.revision, item.event.slug))
+        fe.title(xml_text(item.title))
+        fe.updated(stamp)
+        fe.published(stamp)
+        fe.summary(xml_text(item.summary))
+        fe.content(xml_text(_entry_html(item)), type="html")
+        fe.register_extension("amend_links", _EntryLinks, atom=True, rss=False)
+        fe.amend_links.links = item.links()
+        fe.category(term=item.event.slug, label=item.event.value)
+    xml: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return xml if xml.endswith(b"\n") else xml + b"\n"
+
+
+class _EntryLinks(BaseEntryExtension):  # type: ignore[misc]  # feedgen's base class is untyped
+    """Writes an entry's links with their ``rel``, ``type`` and ``title``.
+
+    feedgen 1.0's own ``FeedEntry.link`` writes only ``href`` (python-feedgen
+    issue 135), which would make every link an "alternate" and the feed
+    invalid; its extension hook is public and writes the element as we ask.
+    """
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: object) -> object:
+        for link in self.links:
+            xml_elem("link", entry, **link)
+        return entry
+
+
+def _name(revision: Revision) -> str:
+    return f"{revision.title} {revision.id}"
+
+
+def _entry_html(item: FeedItem) -> str:
+    """The entry's body for readers that show content rather than links: revision text is escaped."""
+    esc = html.escape
+    rows = [
+        f'<li><a href="{esc(item.page)}">Read revision {esc(item.revision.id)}</a></li>',
+        f'<li><a href="{esc(item.pdf)}">Download the PDF</a></li>',
+    ]
+    if item.compare and item.compare_title:
+        rows.append(f'<li><a href="{esc(item.compare)}">{esc(item.compare_title)} (redline)</a></li>')
+    revision = item.revision
+    dates = (
+        f"<p>Posted {revision.posted.isoformat()} · effective {revision.effective.isoformat()} · "
+        f"{plural_days(revision.notice_days)} of notice</p>"
+    )
+    return f"<p>{esc(revision.summary)}</p>{dates}<ul>{''.join(rows)}</ul>"
