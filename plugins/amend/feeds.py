@@ -145,6 +145,14 @@ def plural_days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
+def notice_phrase(revision: Revision) -> str:
+    """``Posted 2025-09-17; takes effect on 2025-10-17 (30 days of notice)``, or "the same day" for a first revision."""
+    posted = f"Posted {revision.posted.isoformat()}"
+    if revision.notice_days <= 0:
+        return f"{posted}; takes effect the same day"
+    return f"{posted}; takes effect on {revision.effective.isoformat()} ({plural_days(revision.notice_days)} of notice)"
+
+
 def xml_text(text: str) -> str:
     """``text`` without the control characters XML cannot carry (YAML escapes could smuggle them in)."""
     return _NOT_XML.sub("", text)
@@ -188,17 +196,13 @@ def feed_entries(timeline: Timeline, where: Addresses) -> list[FeedItem]:
         revision = entry.revision
         name = _name(revision)
         baseline = notice_baseline(timeline, entry)
-        days = revision.notice_days
         entries.append(
             FeedItem(
                 revision=revision,
                 event=Event.POSTED,
                 day=revision.posted,
                 title=f"{name} posted: takes effect on {revision.effective.isoformat()}",
-                summary=(
-                    f"Posted on {revision.posted.isoformat()}; takes effect on {revision.effective.isoformat()} "
-                    f"({plural_days(days)} of notice). {revision.summary}"
-                ),
+                summary=f"{notice_phrase(revision)}. {revision.summary}",
                 page=where.page(revision.id),
                 pdf=where.pdf(revision.id),
                 compare=where.compare(baseline.id, revision.id) if baseline else None,
@@ -301,8 +305,5 @@ def _entry_html(item: FeedItem) -> str:
     if item.compare and item.compare_title:
         rows.append(f'<li><a href="{esc(item.compare)}">{esc(item.compare_title)} (redline)</a></li>')
     revision = item.revision
-    dates = (
-        f"<p>Posted {revision.posted.isoformat()} · effective {revision.effective.isoformat()} · "
-        f"{plural_days(revision.notice_days)} of notice</p>"
-    )
+    dates = f"<p>{esc(notice_phrase(revision))}.</p>"
     return f"<p>{esc(revision.summary)}</p>{dates}<ul>{''.join(rows)}</ul>"

@@ -1,0 +1,149 @@
+"""The iCalendar file of effective dates and notice windows (SPEC "The site": ``calendar.ics``).
+
+Owns the calendar's events: one all-day event on each published revision's
+effective date, and, while a revision is upcoming, one all-day event on the
+last day of its notice window. That last day is the day before the revision
+takes effect (the notice window runs from ``posted`` up to, not including,
+``effective``), so the two events of an upcoming revision never fall on the
+same day and a reader's calendar says "last day to act" before "in force".
+The notice event goes away once the window closes.
+
+Addresses and ids come from :mod:`amend.feeds`, so the feed and the calendar
+agree. UIDs never change between builds, DTSTAMP is the revision's posted
+date (when its dates were announced), never the build time, and the same
+timeline always gives the same bytes. Drafts never appear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+import icalendar
+
+from .feeds import DEFAULT_BASE_PATH, Addresses, addresses, midnight_utc, notice_baseline, notice_phrase
+from .model import Revision, Status
+from .timeline import Entry, Timeline
+
+PRODID = "-//amend//Revision calendar 1.0//EN"
+
+
+def render_ics(timeline: Timeline, site_url: str, base_path: str = DEFAULT_BASE_PATH, title: str = "") -> bytes:
+    """The calendar of ``timeline`` as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
+
+    ``title`` names the calendar in readers' apps; it defaults to the
+    document's title followed by "revisions".
+    """
+    where = addresses(site_url, base_path)
+    if not where.host:
+        # A calendar app cannot resolve a relative address: name the path from the site's root instead.
+        where = replace(where, prefix=f"/{where.path}")
+    latest = timeline.latest
+    name = title or f"{latest.revision.title if latest else 'Document'}: revisions"
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("description", "Effective dates of every revision and the last day of each open notice window.")
+    if where.host:
+        calendar.add("url", where.calendar())
+    # Ask readers' apps to look daily: a notice event appears the day a revision is posted.
+    calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1D")
+
+    events: list[tuple[date, int, str, icalendar.Event]] = []
+    for entry in timeline.published:
+        revision = entry.revision
+        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where)))
+        if entry.status is Status.UPCOMING:
+            events.append((notice_window_end(revision), 0, revision.id, _notice_event(timeline, entry, where)))
+    for _, _, _, event in sorted(events, key=lambda e: e[:3]):
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def notice_window_end(revision: Revision) -> date:
+    """The last day of a revision's notice window: the day before it takes effect."""
+    return revision.effective - timedelta(days=1)
+
+
+def _effective_event(timeline: Timeline, entry: Entry, where: Addresses) -> icalendar.Event:
+    revision = entry.revision
+    replaced = entry.previous if entry.previous and _published(timeline, entry.previous) else None
+    lines = [
+        revision.summary,
+        "",
+        f"{notice_phrase(revision)}.",
+        f"Read it: {where.page(revision.id)}",
+        f"PDF: {where.pdf(revision.id)}",
+    ]
+    if replaced is not None:
+        lines.append(f"Changes against revision {replaced.id}: {where.compare(replaced.id, revision.id)}")
+    return _event(
+        uid=_uid(where, revision, "effective"),
+        revision=revision,
+        day=revision.effective,
+        summary=f"{revision.title} {revision.id} takes effect",
+        description="\n".join(lines),
+        url=where.page(revision.id) if where.host else None,
+    )
+
+
+def _notice_event(timeline: Timeline, entry: Entry, where: Addresses) -> icalendar.Event:
+    revision = entry.revision
+    baseline = notice_baseline(timeline, entry)
+    lines = [
+        f"Last day of the notice window: revision {revision.id} takes effect tomorrow, "
+        f"{revision.effective.isoformat()}.",
+        revision.summary,
+        "",
+    ]
+    if baseline is not None:
+        lines.append(f"Changes against revision {baseline.id}: {where.compare(baseline.id, revision.id)}")
+    lines += [f"Read it: {where.page(revision.id)}", f"PDF: {where.pdf(revision.id)}"]
+    return _event(
+        uid=_uid(where, revision, "notice-window-end"),
+        revision=revision,
+        day=notice_window_end(revision),
+        summary=f"Notice window ends: {revision.title} {revision.id} takes effect tomorrow",
+        description="\n".join(lines),
+        url=(where.compare(baseline.id, revision.id) if baseline else where.page(revision.id)) if where.host else None,
+    )
+
+
+def _event(
+    *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", midnight_utc(revision.posted))  # when these dates were announced, never the build time
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day (RFC 5545 3.6.1)
+    event.add("summary", summary)
+    event.add("description", description)
+    if url:  # an absolute address only (RFC 5545 3.8.4.6); without a site URL the description names the path
+        event.add("url", url)
+    event.add("transp", "TRANSPARENT")  # a date to know, not time that is busy
+    event.add("class", "PUBLIC")
+    return event
+
+
+def _uid(where: Addresses, revision: Revision, event: str) -> str:
+    """``security-baa-2025-10-17-effective@example.com``: unique per site, document, revision and event.
+
+    Not the feed's ``tag:`` id: a UID is text, where a comma must be escaped,
+    and some calendar apps keep the escape as part of the UID.
+    """
+    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
+    local = f"{path}-{revision.id}-{event}" if path else f"{revision.id}-{event}"
+    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{revision.id}:{event}"
+
+
+def _published(timeline: Timeline, revision: Revision) -> bool:
+    entry = timeline.entry(revision.id)
+    return entry is not None and entry.status is not Status.DRAFT
