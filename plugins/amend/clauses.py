@@ -24,7 +24,7 @@ FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # "7.", "4.2", "4.2.1", "A.", "(b)", "b)", "iv." — the number as the document prints it.
 NUMBER = re.compile(
     r"^(?:(?:Section|Article|Clause|Part)\s+)?"
-    r"(\(\w{1,4}\)|\d+(?:\.\d+)*\.?|[A-Za-z]\.|[ivxlcdmIVXLCDM]{1,6}\.|[A-Za-z0-9]{1,3}\))"
+    r"(\(\w{1,4}\)|\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z]\.|[ivxlcdmIVXLCDM]{1,6}\.|[A-Za-z0-9]{1,3}\))"
     r"(?:\s+|$)(.*)$"
 )
 BULLET = re.compile(r"^( {0,3})([-*+])([ \t]+)(.*)$")

@@ -146,9 +146,13 @@ def parse_revision_meta(
 ) -> tuple[RevisionMeta | None, list[Problem]]:
     """The four required keys of a BAA revision (SPEC "A revision file"), strictly."""
     if split.front_matter is None:
-        example = "---\ntitle: …\nposted: YYYY-MM-DD\neffective: YYYY-MM-DD\nsummary: …\n---"
         return None, [
-            Problem(path, 1, "no front matter; start the file with a '---' block: " + example.replace("\n", " "))
+            Problem(
+                path,
+                1,
+                "no front matter; start the file with a '---' block of title, posted, effective and summary, "
+                "closed by another '---' (copy it from the previous revision)",
+            )
         ]
     if not split.closed:
         return None, [Problem(path, 1, "front matter is not closed; add a line '---' after its last key")]
@@ -157,9 +161,12 @@ def parse_revision_meta(
         return None, problems
     values: dict[str, object] = {}
     lines: dict[str, int] = {}
+    hinted: set[str] = set()
     for entry in entries:
         if entry.key not in REVISION_KEYS:
-            hint = closest_key(entry.key, list(REVISION_KEYS))
+            hint = closest_key(entry.key, [k for k in REVISION_KEYS if k not in {e.key for e in entries}])
+            if hint:
+                hinted.add(hint)
             fix = f"did you mean '{hint}'?" if hint else f"the keys are {', '.join(REVISION_KEYS)}"
             problems.append(Problem(path, entry.line, f"unknown front-matter key '{entry.key}'; {fix}"))
             continue
@@ -168,6 +175,8 @@ def parse_revision_meta(
     end_line = split.body_line - 1
     for key, kind in REVISION_KEYS.items():
         if key not in values:
+            if key in hinted:
+                continue  # the unknown key's "did you mean" already says it
             example = "YYYY-MM-DD" if kind == "date" else "…"
             problems.append(Problem(path, end_line, f"missing front-matter key '{key}'; add '{key}: {example}'"))
             continue

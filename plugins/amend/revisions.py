@@ -109,8 +109,8 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 Problem(
                     shown,
                     line,
-                    f"level-{level} heading '{'#' * level} {raw}'; the title comes from the front matter and "
-                    f"clauses are level-2 headings: write '## N. {heading}'",
+                    f"level-{level} heading '{'#' * level} {raw}': the title comes from the front matter; "
+                    f"remove this heading and write clauses as level-2 headings '## N. Title'",
                 )
             )
             continue

@@ -1,0 +1,325 @@
+"""HTML bodies of the BAA section's pages: current, revision, history, compare.
+
+Each function takes the timeline, the plan and already-rendered fragments
+(document HTML, redline HTML) and returns the page body. All revision text is
+escaped here or was sanitised by :mod:`amend.document_html`. Every page works
+without JavaScript; the small script only corrects a stale build's banner and
+makes the pair picker jump straight to a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from .model import Revision, Status
+from .siteplan import Pair, SitePlan, relative_url
+from .timeline import Entry, Timeline
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+STATUS_LABELS = {
+    Status.DRAFT: "Draft",
+    Status.UPCOMING: "Upcoming",
+    Status.IN_FORCE: "In force",
+    Status.SUPERSEDED: "Superseded",
+}
+
+
+def format_date(day: date) -> str:
+    """``December 17, 2026``: the long form a US contract prints (never locale-dependent)."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def time_tag(day: date) -> str:
+    return f'<time datetime="{day.isoformat()}">{format_date(day)}</time>'
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def badge(status: Status) -> str:
+    slug = status.value.replace(" ", "-")
+    return f'<span class="amend-badge amend-badge--{slug}">{STATUS_LABELS[status]}</span>'
+
+
+class _Links:
+    """Relative links from one page to the others."""
+
+    def __init__(self, plan: SitePlan, here: str) -> None:
+        self.plan = plan
+        self.here = here
+        self.urls = plan.urls
+
+    def to(self, url: str) -> str:
+        return escape(relative_url(self.here, url))
+
+    def revision(self, rev: str) -> str:
+        return self.to(self.urls.revision(rev))
+
+    def pdf(self, rev: str) -> str:
+        return self.to(self.urls.pdf(rev))
+
+    def compare(self, old: str, new: str) -> str:
+        return self.to(self.urls.compare(old, new))
+
+
+def render_banner(timeline: Timeline, plan: SitePlan, here: str) -> str:
+    """The notice-window banner for each upcoming revision (empty when none)."""
+    links = _Links(plan, here)
+    in_force = timeline.in_force
+    parts: list[str] = []
+    for entry in timeline.upcoming:
+        rev = entry.revision
+        days = entry.days_left(timeline.as_of)
+        redline = ""
+        if in_force is not None and plan.has_compare(in_force.id, rev.id):
+            redline = f' · <a href="{links.compare(in_force.id, rev.id)}">See what changes</a>'
+        parts.append(
+            f'<aside class="amend-banner" role="note" aria-label="Upcoming revision" '
+            f'data-amend-effective="{rev.effective.isoformat()}" data-amend-revision="{escape(rev.id)}">'
+            f'<p class="amend-banner__title"><strong>An amended agreement takes effect on {time_tag(rev.effective)}.</strong></p>'
+            f'<p class="amend-banner__status" data-amend-stale-text="Revision {escape(rev.id)} took effect on '
+            f'{format_date(rev.effective)}; this page was built on {format_date(timeline.as_of)} and may be out of date.">'
+            f"Revision {escape(rev.id)} was posted on {time_tag(rev.posted)}: "
+            f"{plural(days, 'day')} left in the notice window.</p>"
+            f'<p class="amend-banner__summary">{escape(rev.summary)}</p>'
+            f'<p class="amend-banner__links"><a href="{links.revision(rev.id)}">Read revision {escape(rev.id)}</a>'
+            f'{redline} · <a href="{links.pdf(rev.id)}">Download PDF</a></p>'
+            "</aside>"
+        )
+    return "\n".join(parts)
+
+
+def _dates_line(rev: Revision) -> str:
+    return (
+        f'<p class="amend-dates">Posted {time_tag(rev.posted)} · Effective {time_tag(rev.effective)} · '
+        f"{plural(rev.notice_days, 'day')} of notice</p>"
+    )
+
+
+def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, here: str) -> str:
+    """Status, dates, downloads and neighbours of one revision."""
+    links = _Links(plan, here)
+    rev = entry.revision
+    notes: list[str] = []
+    if entry.status is Status.UPCOMING:
+        notes.append(
+            f"Takes effect on {time_tag(rev.effective)}, in {plural(entry.days_left(timeline.as_of), 'day')}."
+        )
+    if entry.status is Status.SUPERSEDED and entry.superseded_by is not None:
+        newer = entry.superseded_by
+        notes.append(
+            f'Superseded by <a href="{links.revision(newer.id)}">revision {escape(newer.id)}</a> '
+            f"on {time_tag(newer.effective)}."
+        )
+    if entry.status is Status.IN_FORCE:
+        notes.append(f"In force since {time_tag(rev.effective)}.")
+    actions = [f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>']
+    if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
+        actions.append(
+            f'<a class="md-button" href="{links.compare(entry.previous.id, rev.id)}">'
+            f"Changes from {escape(entry.previous.id)}</a>"
+        )
+    actions.append(f'<a class="md-button" href="{links.to(plan.urls.history())}">All revisions</a>')
+    return (
+        '<header class="amend-revision-header">'
+        f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(entry.status)}</p>'
+        f"{_dates_line(rev)}"
+        + "".join(f'<p class="amend-note">{note}</p>' for note in notes)
+        + f'<p class="amend-summary"><span class="amend-summary__label">What changed:</span> {escape(rev.summary)}</p>'
+        f'<p class="amend-actions">{" ".join(actions)}</p>'
+        "</header>"
+    )
+
+
+def render_document(document_html: str) -> str:
+    return f'<article class="amend-document" lang="en">\n{document_html}\n</article>'
+
+
+def render_current_page(timeline: Timeline, plan: SitePlan, document_html: str | None) -> str:
+    """``security/baa/``: the revision in force, the banner, and every revision."""
+    here = plan.urls.current()
+    links = _Links(plan, here)
+    current = timeline.in_force
+    parts = [render_banner(timeline, plan, here)]
+    if current is None:
+        parts.append(
+            '<p class="amend-empty">No revision is in force yet. '
+            f'See the <a href="{links.to(plan.urls.history())}">revision history</a>.</p>'
+        )
+    else:
+        rev = current.revision
+        parts.append(
+            '<header class="amend-revision-header">'
+            f'<p class="amend-latest">Latest revision: {time_tag(rev.effective)} · '
+            f'<a href="{links.pdf(rev.id)}" download>Download PDF</a></p>'
+            f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(current.status)}</p>'
+            f"{_dates_line(rev)}"
+            f'<p class="amend-note">This is the agreement in force today. Its permanent address is '
+            f'<a href="{links.revision(rev.id)}">revision {escape(rev.id)}</a>.</p>'
+            "</header>"
+        )
+        if document_html is not None:
+            parts.append(render_document(document_html))
+    parts.append('<h2 id="all-revisions">All revisions</h2>')
+    parts.append(render_revision_list(timeline, plan, here))
+    parts.append(render_subscribe(plan, here))
+    return "\n".join(p for p in parts if p)
+
+
+def render_revision_list(timeline: Timeline, plan: SitePlan, here: str) -> str:
+    links = _Links(plan, here)
+    items = []
+    for entry in reversed(timeline.published):
+        rev = entry.revision
+        compare = ""
+        if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
+            compare = f' · <a href="{links.compare(entry.previous.id, rev.id)}">changes</a>'
+        items.append(
+            f'<li><a href="{links.revision(rev.id)}">Revision {escape(rev.id)}</a> {badge(entry.status)} '
+            f"effective {time_tag(rev.effective)} · "
+            f'<a href="{links.pdf(rev.id)}">PDF</a>{compare}</li>'
+        )
+    return '<ul class="amend-revision-list">' + "".join(items) + "</ul>"
+
+
+def render_subscribe(plan: SitePlan, here: str) -> str:
+    links = _Links(plan, here)
+    return (
+        '<p class="amend-subscribe">Get notice of every amendment: '
+        f'<a href="{links.to(plan.urls.feed())}">Atom feed</a> · '
+        f'<a href="{links.to(plan.urls.calendar())}">calendar</a> · '
+        f'<a href="{links.to(plan.urls.versions())}">versions.json</a> · '
+        f'<a href="{links.to(plan.urls.checksums())}">PDF checksums</a></p>'
+    )
+
+
+def render_revision_page(entry: Entry, timeline: Timeline, plan: SitePlan, document_html: str) -> str:
+    here = plan.urls.revision(entry.id)
+    banner = render_banner(timeline, plan, here) if entry.status is not Status.UPCOMING else ""
+    return "\n".join(
+        p for p in (banner, render_revision_header(entry, timeline, plan, here), render_document(document_html)) if p
+    )
+
+
+def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
+    """Every revision with its dates, notice given, summary and links."""
+    here = plan.urls.history()
+    links = _Links(plan, here)
+    rows = []
+    for entry in reversed(timeline.published):
+        rev = entry.revision
+        superseded = time_tag(entry.superseded_by.effective) if entry.superseded_by else "—"
+        redline = "—"
+        if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
+            redline = f'<a href="{links.compare(entry.previous.id, rev.id)}">from {escape(entry.previous.id)}</a>'
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="{links.revision(rev.id)}">{escape(rev.id)}</a></th>'
+            f"<td>{badge(entry.status)}</td>"
+            f"<td>{time_tag(rev.posted)}</td>"
+            f"<td>{time_tag(rev.effective)}</td>"
+            f"<td>{superseded}</td>"
+            f'<td class="amend-num">{plural(rev.notice_days, "day")}</td>'
+            f"<td>{escape(rev.summary)}</td>"
+            f'<td><a href="{links.pdf(rev.id)}">PDF</a></td>'
+            f"<td>{redline}</td>"
+            "</tr>"
+        )
+    table = (
+        '<div class="amend-table-wrap"><table class="amend-history">'
+        f"<caption>Revisions of the agreement as of {time_tag(timeline.as_of)}; "
+        f"every amendment gives at least {plural(timeline.notice_days, 'day')} of notice.</caption>"
+        "<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Status</th><th scope=\"col\">Posted</th>"
+        "<th scope=\"col\">Effective</th><th scope=\"col\">Superseded on</th><th scope=\"col\">Notice</th>"
+        "<th scope=\"col\">Summary</th><th scope=\"col\">PDF</th><th scope=\"col\">Redline</th></tr></thead>"
+        "<tbody>" + "".join(rows) + "</tbody></table></div>"
+    )
+    return "\n".join([render_banner(timeline, plan, here), table, render_subscribe(plan, here)])
+
+
+def render_pair_picker(timeline: Timeline, plan: SitePlan, here: str, selected: Pair | None) -> str:
+    """Two selects that jump to a compare page (with script) and, always, a link to every pair."""
+    links = _Links(plan, here)
+    ids = [e.id for e in timeline.published]
+
+    def options(chosen: str | None) -> str:
+        return "".join(
+            f'<option value="{escape(i)}"{" selected" if i == chosen else ""}>{escape(i)}</option>' for i in ids
+        )
+
+    base = escape(relative_url(here, plan.urls.compare_index()))
+    return (
+        f'<form class="amend-picker" data-amend-compare-base="{base}" action="{base}" method="get">'
+        '<label>From <select name="from">' + options(selected.old if selected else None) + "</select></label> "
+        '<label>to <select name="to">' + options(selected.new if selected else None) + "</select></label> "
+        '<button class="md-button" type="submit">Compare</button>'
+        f' <a href="{links.to(plan.urls.compare_index())}">every pair</a>'
+        "</form>"
+    )
+
+
+def render_compare_index(timeline: Timeline, plan: SitePlan) -> str:
+    """``security/baa/compare/``: a link to every compare page, newest first."""
+    here = plan.urls.compare_index()
+    links = _Links(plan, here)
+    by_new: dict[str, list[str]] = {}
+    for pair in plan.compare_pages:
+        by_new.setdefault(pair.new, []).append(pair.old)
+    items = []
+    for new in sorted(by_new, reverse=True):
+        olds = ", ".join(
+            f'<a href="{links.compare(old, new)}">from {escape(old)}</a>' for old in sorted(by_new[new], reverse=True)
+        )
+        items.append(f"<li>Revision {escape(new)}: {olds}</li>")
+    return (
+        render_pair_picker(timeline, plan, here, None)
+        + '<ul class="amend-pair-list">'
+        + "".join(items)
+        + "</ul>"
+    )
+
+
+def render_compare_page(
+    old: Entry, new: Entry, timeline: Timeline, plan: SitePlan, redline_html: str, pdf_available: bool
+) -> str:
+    here = plan.urls.compare(old.id, new.id)
+    links = _Links(plan, here)
+    pdf = ""
+    if pdf_available:
+        pdf = (
+            f' <a class="md-button md-button--primary" href="{links.to(plan.urls.compare_pdf(old.id, new.id))}" '
+            "download>Download redline PDF</a>"
+        )
+    head = (
+        '<header class="amend-compare-header">'
+        f'<p>From <a href="{links.revision(old.id)}">revision {escape(old.id)}</a> {badge(old.status)} '
+        f"(effective {time_tag(old.revision.effective)}) to "
+        f'<a href="{links.revision(new.id)}">revision {escape(new.id)}</a> {badge(new.status)} '
+        f"(effective {time_tag(new.revision.effective)}).{pdf}</p>"
+        f'<p class="amend-summary"><span class="amend-summary__label">Summary of revision {escape(new.id)}:</span> '
+        f"{escape(new.revision.summary)}</p>"
+        "</header>"
+    )
+    return "\n".join([render_pair_picker(timeline, plan, here, Pair(old.id, new.id)), head, redline_html])
+
+
+def page_title(kind: str, title: str, revision: str | None = None, other: str | None = None) -> str:
+    if kind == "revision":
+        return f"{title}, revision {revision}"
+    if kind == "history":
+        return f"{title}: revision history"
+    if kind == "compare":
+        return f"{title}: changes from {revision} to {other}"
+    if kind == "compare-index":
+        return f"{title}: compare revisions"
+    return title
+
+
+def revision_ids(entries: Sequence[Entry]) -> list[str]:
+    return [e.id for e in entries]

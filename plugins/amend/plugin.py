@@ -1,0 +1,138 @@
+"""The MkDocs adapter: settings in, generated pages and files out.
+
+Thin by design (STYLE "Shape"): every decision lives in MkDocs-free modules
+(:mod:`amend.publication` and below). This is the only module that imports
+mkdocs, and it uses only its public API.
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .document_html import TocEntry
+from .problems import render_problems
+from .publication import PageSpec, Publication, prepare_publication
+from .settings import Settings
+
+log = get_plugin_logger(__name__)
+
+AS_OF_VARIABLE = "AMEND_AS_OF"
+ASSETS = ("amend.css", "redline.css", "amend.js")
+ASSET_DIR = "assets/amend/"
+
+
+class AmendConfig(base.Config):
+    revisions = c.Type(str, default="baa_versions")
+    """Folder of revision files ``YYYY-MM-DD.md``, relative to mkdocs.yml."""
+    notice_days = c.Type(int, default=30)
+    """Minimum days between posting a revision and its taking effect (SPEC "notice window")."""
+    title = c.Type(str, default="Business Associate Agreement")
+    """The document's name in page titles, feeds and PDFs."""
+    organization = c.Type(str, default="")
+    """Who publishes the agreement (PDF author, feed author)."""
+    paper = c.Choice(("letter", "a4"), default="letter")
+    """PDF paper size: US Letter (default, for a US BAA) or A4."""
+    as_of = c.Optional(c.Type(str))
+    """Build as of this date (YYYY-MM-DD); else the AMEND_AS_OF environment variable; else today."""
+    pdf = c.Type(bool, default=True)
+    """Render PDFs. Switch off only for quick local previews; a published site has them."""
+    cache_dir = c.Type(str, default=".cache/amend")
+    """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
+    all_pairs_limit = c.Type(int, default=30)
+    """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and pairs with the one in force."""
+
+
+def resolve_as_of(configured: str | None) -> date:
+    for source, value in (("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))):
+        if value:
+            try:
+                return date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise PluginError(f"amend: {source} is '{value}', not a date; write it as YYYY-MM-DD") from None
+    return date.today()
+
+
+class AmendPlugin(BasePlugin[AmendConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.publication: Publication | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.root = Path(".")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        settings = Settings(
+            root=self.root,
+            revisions_dir=self.config.revisions,
+            notice_days=self.config.notice_days,
+            paper=self.config.paper,
+            title=self.config.title,
+            organization=self.config.organization,
+            site_url=config.site_url or "",
+        )
+        as_of = resolve_as_of(self.config.as_of)
+        publication, problems = prepare_publication(
+            settings, as_of, pdf=self.config.pdf, all_pairs_limit=self.config.all_pairs_limit
+        )
+        if problems or publication is None:
+            raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
+        self.publication = publication
+        self.specs = {spec.src_uri: spec for spec in publication.pages}
+        for name in ASSETS:
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if ASSET_DIR + name not in target:
+                target.append(ASSET_DIR + name)  # type: ignore[arg-type]
+        log.info("as of %s: %d revisions published, %d pages", as_of, len(publication.plan.revisions), len(publication.pages))
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.publication is not None
+        for spec in self.publication.pages:
+            content = f"---\ntitle: {_yaml_string(spec.title)}\n---\n"
+            files.append(File.generated(config, spec.src_uri, content=content))
+        for name in ASSETS:
+            data = resources.files("amend").joinpath("assets", name).read_bytes()
+            files.append(File.generated(config, ASSET_DIR + name, content=data))
+        return files
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None or self.publication is None:
+            return html
+        page.toc = get_toc([_toc_token(entry) for entry in self.publication.toc(spec)])  # type: ignore[arg-type]
+        return self.publication.render_body(spec)
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if page.file.src_uri in self.specs and self.publication is not None:
+            context["amend_as_of"] = self.publication.as_of.isoformat()
+        return context
+
+
+def _toc_token(entry: TocEntry) -> dict[str, Any]:
+    return {
+        "level": entry.level,
+        "id": entry.id,
+        "name": escape(entry.label),  # the theme prints TOC titles unescaped
+        "html": escape(entry.label),
+        "data-toc-label": "",
+        "children": [_toc_token(child) for child in entry.children],
+    }
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

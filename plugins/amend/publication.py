@@ -1,0 +1,151 @@
+"""The BAA section as it will be published: its pages, their bodies and its files.
+
+MkDocs-free on purpose: the plugin asks this module what to write and writes
+it, so the same publication could be written out by another generator. Page
+bodies are rendered on demand and memoised per build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import pages
+from .document_html import TocEntry, render_document_html, toc_entries
+from .model import Revision
+from .problems import Problem
+from .revisions import load_revisions
+from .settings import Settings
+from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
+from .timeline import Timeline, build_timeline
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to generate: where it lives, its title and how to render its body."""
+
+    url: str
+    kind: str  # "current", "revision", "history", "compare", "compare-index"
+    title: str
+    revision: str | None = None
+    other: str | None = None
+
+    @property
+    def src_uri(self) -> str:
+        return page_source(self.url)
+
+
+@dataclass
+class Publication:
+    settings: Settings
+    timeline: Timeline
+    plan: SitePlan
+    revisions: dict[str, Revision]
+    pages: list[PageSpec] = field(default_factory=list)
+    pdf: bool = True  # whether redline PDFs are published (a preview build may skip PDFs)
+    _html: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def as_of(self) -> date:
+        return self.timeline.as_of
+
+    def document_html(self, revision_id: str) -> str:
+        """A revision's body HTML, rendered once per build (the current page and its own page share it)."""
+        if revision_id not in self._html:
+            self._html[revision_id] = render_document_html(self.revisions[revision_id].document)
+        return self._html[revision_id]
+
+    def toc(self, spec: PageSpec) -> tuple[TocEntry, ...]:
+        """The clause outline shown beside a page that shows a revision's text."""
+        if spec.kind == "revision" and spec.revision:
+            return toc_entries(self.revisions[spec.revision].document)
+        if spec.kind == "current" and self.timeline.in_force is not None:
+            return toc_entries(self.timeline.in_force.revision.document)
+        return ()
+
+    def render_body(self, spec: PageSpec) -> str:
+        timeline, plan = self.timeline, self.plan
+        if spec.kind == "current":
+            current = timeline.in_force
+            return pages.render_current_page(timeline, plan, self.document_html(current.id) if current else None)
+        if spec.kind == "history":
+            return pages.render_history_page(timeline, plan)
+        if spec.kind == "compare-index":
+            return pages.render_compare_index(timeline, plan)
+        if spec.kind == "revision" and spec.revision:
+            entry = timeline.entry(spec.revision)
+            assert entry is not None
+            return pages.render_revision_page(entry, timeline, plan, self.document_html(spec.revision))
+        if spec.kind == "compare" and spec.revision and spec.other:
+            return self.render_compare(spec.revision, spec.other)
+        raise ValueError(f"unknown page kind {spec.kind!r}")
+
+    def render_compare(self, old_id: str, new_id: str) -> str:
+        from .diff import diff_documents
+        from .diffviews import render_html
+
+        old, new = self.timeline.entry(old_id), self.timeline.entry(new_id)
+        assert old is not None and new is not None
+        diff = diff_documents(old.revision.document, new.revision.document)
+        here = self.plan.urls.compare(old_id, new_id)
+        redline = render_html(
+            diff,
+            old_href=relative_url(here, self.plan.urls.revision(old_id)),
+            new_href=relative_url(here, self.plan.urls.revision(new_id)),
+        )
+        return pages.render_compare_page(
+            old, new, self.timeline, self.plan, redline, self.plan.has_redline_pdf(old_id, new_id) and self.pdf
+        )
+
+
+def prepare_publication(
+    settings: Settings, as_of: date, *, pdf: bool = True, all_pairs_limit: int | None = None
+) -> tuple[Publication | None, list[Problem]]:
+    """Load and check every revision; plan the section. Any problem means nothing is published."""
+    loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
+    if loaded.problems:
+        return None, list(loaded.problems)
+    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
+    if not timeline.published:
+        first = min(loaded.revisions, key=lambda r: r.posted)
+        return None, [
+            Problem(
+                first.path.as_posix(),
+                first.lines.get("posted"),
+                f"no revision is posted as of {as_of}; nothing to publish (the first is posted {first.posted})",
+            )
+        ]
+    prefix = settings.url_prefix.strip("/") + "/"
+    plan = plan_site(timeline, prefix, **({"all_pairs_limit": all_pairs_limit} if all_pairs_limit else {}))
+    publication = Publication(
+        settings=settings,
+        timeline=timeline,
+        plan=plan,
+        revisions={e.id: e.revision for e in timeline.published},
+    )
+    publication.pdf = pdf
+    title = settings.title
+    specs = [
+        PageSpec(plan.urls.current(), "current", title),
+        PageSpec(plan.urls.history(), "history", pages.page_title("history", title)),
+        PageSpec(plan.urls.compare_index(), "compare-index", pages.page_title("compare-index", title)),
+    ]
+    specs += [
+        PageSpec(plan.urls.revision(rev), "revision", pages.page_title("revision", title, rev), revision=rev)
+        for rev in plan.revisions
+    ]
+    specs += [
+        PageSpec(
+            plan.urls.compare(pair.old, pair.new),
+            "compare",
+            pages.page_title("compare", title, pair.old, pair.new),
+            revision=pair.old,
+            other=pair.new,
+        )
+        for pair in plan.compare_pages
+    ]
+    publication.pages = specs
+    return publication, []
+
+
+__all__ = ["Pair", "PageSpec", "Publication", "prepare_publication"]
