@@ -1,0 +1,544 @@
+"""Revisions and redlines as PDF files a lawyer can file (SPEC "The site": ``<rev>.pdf`` and redline PDFs).
+
+The only module that imports WeasyPrint. It wraps the body HTML the web page
+uses (:mod:`amend.document_html`) in a full document with a title block and
+metadata, adds the print stylesheet (``assets/print.css``) and the bundled
+Source Serif 4 face, and renders a tagged PDF/UA-1 file whose bytes depend on
+its inputs only: dates come from the revision, the file identifier from a hash
+of the inputs, and ``SOURCE_DATE_EPOCH`` pins the timestamps of the embedded
+font subsets.
+
+WeasyPrint logs instead of raising. Every warning or error that it or
+fontTools logs during a render becomes a :class:`PdfError`, and so does any
+character the bundled face has no glyph for (Pango would otherwise draw it
+silently from whatever font the machine has): a missing font, image or
+stylesheet fails the build with a message naming what is missing.
+
+Rendering is pure apart from that: no clock, no working folder, and the
+environment is only touched to set ``SOURCE_DATE_EPOCH`` for the duration of a
+render. Caching and parallel rendering live in :mod:`amend.pdfcache`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import hashlib
+import html
+import importlib
+import logging
+import os
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type information
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # nor does fontTools
+from weasyprint.formatting_structure.boxes import TextBox  # type: ignore[import-untyped]
+from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+from . import __version__
+from .model import ClauseKind, Document, Revision
+
+FACE = "SourceSerif4 Amend"  # a private family name, so no machine font can answer to it
+FONT_FAMILY = "Source Serif 4"
+FONT_PACKAGE = "fontpkg_source_serif_4"
+FONT_DISTRIBUTION = "fontpkg-source-serif-4"
+STYLESHEET = Path(__file__).resolve().parent / "assets" / "print.css"
+PDF_VARIANT = "pdf/ua-1"
+LANGUAGE = "en"
+
+# Paper sizes the ``paper`` setting accepts, with the page margins that suit them.
+PAPERS: dict[str, tuple[str, str]] = {
+    "letter": ("letter", "0.9in 1in 0.85in 1in"),
+    "a4": ("A4", "22mm 25mm 20mm 25mm"),
+}
+# Loggers whose warnings mean the PDF is not what the sources say.
+WATCHED_LOGGERS = ("weasyprint", "fontTools")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+class PdfError(Exception):
+    """A PDF could not be rendered as the sources say; the message names what is missing and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontFiles:
+    """The two files of the bundled face: upright and italic (both variable in weight and optical size)."""
+
+    upright: Path
+    italic: Path
+
+    def paths(self) -> tuple[Path, Path]:
+        return (self.upright, self.italic)
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineFlag:
+    """One thing a reviewer looks at first, as printed on the redline's first page (SPEC "The redline")."""
+
+    clause: str  # the clause's printed label, e.g. "7. Incident & Breach Reporting"
+    kind: str  # number, duration, modal, obligation-added, obligation-removed
+    old: str | None
+    new: str | None
+
+
+# --- inputs: fonts, stylesheet, paper -------------------------------------------------------------
+
+
+def bundled_fonts() -> FontFiles:
+    """The Source Serif 4 files shipped by the font package (never a font of the machine)."""
+    try:
+        package = importlib.import_module(FONT_PACKAGE)
+    except ModuleNotFoundError:
+        raise PdfError(
+            f"the font package {FONT_DISTRIBUTION} is not installed, so PDFs have no font; "
+            f"install it: pip install {FONT_DISTRIBUTION}"
+        ) from None
+    folder = Path(package.__file__ or "").resolve().parent / "files"
+    files = sorted(folder.glob("SourceSerif4*.ttf")) if folder.is_dir() else []
+    upright = [f for f in files if "Italic" not in f.name]
+    italic = [f for f in files if "Italic" in f.name]
+    if not upright or not italic:
+        raise PdfError(
+            f"the font package {FONT_DISTRIBUTION} has no SourceSerif4 upright and italic .ttf files in {folder}; "
+            f"reinstall it: pip install --force-reinstall {FONT_DISTRIBUTION}"
+        )
+    return FontFiles(upright=upright[0], italic=italic[0])
+
+
+def check_paper(paper: str) -> str:
+    """The normalised paper name, or a PdfError naming the accepted ones."""
+    name = paper.strip().lower()
+    if name not in PAPERS:
+        accepted = " or ".join(f"'{p}'" for p in PAPERS)
+        raise PdfError(f"paper is '{paper}'; set the amend plugin's paper option to {accepted}")
+    return name
+
+
+def fingerprint_files(paths: Sequence[Path]) -> str:
+    """SHA-256 over the bytes of ``paths`` (fonts, stylesheet), for cache keys and PDF identifiers."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(_file_digest(path))
+    return digest.hexdigest()
+
+
+def renderer_versions() -> dict[str, str]:
+    """Versions of everything that shapes the bytes of a PDF besides our own inputs."""
+    import fontTools  # type: ignore[import-untyped]  # untyped, see above
+    import pydyf  # type: ignore[import-untyped]  # untyped, see above
+
+    return {
+        "amend": __version__,
+        "weasyprint": str(weasyprint.__version__),
+        "pydyf": str(pydyf.__version__),
+        "fonttools": str(fontTools.version),
+    }
+
+
+# --- HTML documents -------------------------------------------------------------------------------
+
+
+def render_revision_html(revision: Revision, *, organization: str = "", body_html: str | None = None) -> str:
+    """The full HTML document WeasyPrint prints for one revision: title block, then the body.
+
+    ``body_html`` is the revision's body as :func:`amend.document_html.render_document_html`
+    renders it (computed here when not given).
+    """
+    if body_html is None:
+        body_html = _document_body(revision.document)
+    title = revision.title or revision.document.title
+    head = _head(
+        title=f"{title}, revision {revision.id}",
+        organization=organization,
+        description=revision.summary,
+        created=revision.posted,
+        modified=revision.effective,
+    )
+    titlepage = "\n".join(
+        part
+        for part in (
+            '<header class="amend-titlepage">',
+            _organization_line(organization),
+            f'<h1 class="amend-title">{_e(title)}</h1>',
+            f'<p class="amend-subtitle">Revision <span class="amend-revision-id">{_e(revision.id)}</span></p>',
+            '<dl class="amend-dates">',
+            f"<dt>Posted</dt><dd>{_date_element(revision.posted)}</dd>",
+            f'<dt>Effective</dt><dd class="amend-footer-dates">{_date_element(revision.effective)}</dd>',
+            "</dl>",
+            "</header>",
+        )
+        if part
+    )
+    outline = _outline_css(revision.document)
+    return _page(head, outline, "amend-revision", titlepage, f'<main class="amend-body">\n{body_html}\n</main>')
+
+
+def render_redline_html(
+    old: Revision,
+    new: Revision,
+    diff_html: str,
+    *,
+    flags: Sequence[RedlineFlag] = (),
+    organization: str = "",
+) -> str:
+    """The full HTML document for a redline PDF: title block, the flags to review first, the redline."""
+    title = new.title or new.document.title
+    head = _head(
+        title=f"{title}, redline {old.id} to {new.id}",
+        organization=organization,
+        description=f"Changes from revision {old.id} to revision {new.id}: {new.summary}",
+        created=new.posted,
+        modified=new.effective,
+    )
+    titlepage = "\n".join(
+        part
+        for part in (
+            '<header class="amend-titlepage">',
+            _organization_line(organization),
+            f'<h1 class="amend-title">{_e(title)}</h1>',
+            '<p class="amend-subtitle">Redline from revision '
+            f'<span class="amend-revision-id">{_e(old.id)} to {_e(new.id)}</span></p>',
+            '<dl class="amend-dates">',
+            f"<dt>Revision {_e(old.id)}</dt><dd>posted {_date_element(old.posted)}, "
+            f"effective {_date_element(old.effective)}</dd>",
+            f"<dt>Revision {_e(new.id)}</dt><dd>posted {_date_element(new.posted)}, "
+            f'effective <span class="amend-footer-dates">{_date_element(new.effective)}</span></dd>',
+            "</dl>",
+            "</header>",
+        )
+        if part
+    )
+    review = _flags_section(flags)
+    outline = _outline_css(new.document)
+    body = f'{review}\n<main class="amend-body amend-redline">\n{diff_html}\n</main>'
+    return _page(head, outline, "amend-redline-document", titlepage, body)
+
+
+def _document_body(document: Document) -> str:
+    from .document_html import render_document_html
+
+    return render_document_html(document)
+
+
+def _head(*, title: str, organization: str, description: str, created: date, modified: date) -> str:
+    # WeasyPrint turns these into the PDF's Title, Author, Subject, CreationDate and ModDate
+    # (and the XMP metadata of PDF/UA): dates from the revision, never the time of the build.
+    lines = [
+        '<meta charset="utf-8">',
+        f"<title>{_e(title)}</title>",
+        f'<meta name="author" content="{_e(organization)}">' if organization else "",
+        f'<meta name="description" content="{_e(description)}">' if description else "",
+        '<meta name="generator" content="amend">',
+        f'<meta name="dcterms.created" content="{created.isoformat()}T00:00:00Z">',
+        f'<meta name="dcterms.modified" content="{modified.isoformat()}T00:00:00Z">',
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _page(head: str, extra_css: str, body_class: str, titlepage: str, body: str) -> str:
+    style = f"<style>\n{extra_css}</style>\n" if extra_css else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{LANGUAGE}">\n<head>\n{head}\n{style}</head>\n'
+        f'<body class="amend-pdf {body_class}">\n{titlepage}\n{body}\n</body>\n</html>\n'
+    )
+
+
+def _organization_line(organization: str) -> str:
+    return f'<p class="amend-organization">{_e(organization)}</p>' if organization else ""
+
+
+def _outline_css(document: Document) -> str:
+    """Bookmark levels for clause headings: the shallowest heading level of the document is level 1."""
+    levels = sorted({c.level for c in document.walk() if c.kind is ClauseKind.SECTION})
+    ranks = enumerate((level for level in levels if 1 <= level <= 6), start=1)
+    return "".join(f"h{level}.amend-heading {{ bookmark-level: {rank}; }}\n" for rank, level in ranks)
+
+
+def _flags_section(flags: Sequence[RedlineFlag]) -> str:
+    legend = (
+        '<p class="amend-legend">Marks: <ins>inserted words</ins> are underlined and tagged [+ +]; '
+        "<del>deleted words</del> are struck through and tagged [\u2212 \u2212].</p>"
+    )
+    if not flags:
+        return (
+            '<section class="amend-flags"><h2>Review first</h2>'
+            "<p>No changes of numbers, durations, modal verbs or obligations were found.</p>"
+            f"{legend}</section>"
+        )
+    items = "\n".join(f"<li>{_flag_text(flag)}</li>" for flag in flags)
+    return f'<section class="amend-flags"><h2>Review first</h2>\n<ul>\n{items}\n</ul>\n{legend}</section>'
+
+
+_FLAG_WORDS = {
+    "number": "number changed",
+    "duration": "duration changed",
+    "modal": "modal verb changed",
+    "obligation-added": "obligation added",
+    "obligation-removed": "obligation removed",
+}
+
+
+def _flag_text(flag: RedlineFlag) -> str:
+    what = _FLAG_WORDS.get(flag.kind, flag.kind)
+    change = ""
+    if flag.old is not None and flag.new is not None:
+        change = f": \u201c{_e(flag.old)}\u201d \u2192 \u201c{_e(flag.new)}\u201d"
+    elif flag.new is not None:
+        change = f": \u201c{_e(flag.new)}\u201d"
+    elif flag.old is not None:
+        change = f": \u201c{_e(flag.old)}\u201d"
+    return f"<strong>{_e(flag.clause)}</strong>, {what}{change}"
+
+
+def _date_element(day: date) -> str:
+    return f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
+
+
+def long_date(day: date) -> str:
+    """``2025-10-17`` → ``October 17, 2025`` (fixed English names: the output never depends on a locale)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+
+def render_revision_pdf(
+    revision: Revision,
+    *,
+    paper: str = "letter",
+    organization: str = "",
+    body_html: str | None = None,
+    stylesheet: Path | None = None,
+    fonts: FontFiles | None = None,
+) -> bytes:
+    """One revision as PDF bytes (SPEC ``security/baa/<rev>.pdf``); PdfError when it cannot be exact."""
+    document_html = render_revision_html(revision, organization=organization, body_html=body_html)
+    return render_pdf(
+        document_html,
+        what=f"revision {revision.id}",
+        epoch=_epoch(revision.posted),
+        paper=paper,
+        stylesheet=stylesheet,
+        fonts=fonts,
+    )
+
+
+def render_redline_pdf(
+    old: Revision,
+    new: Revision,
+    diff_html: str,
+    *,
+    flags: Sequence[RedlineFlag] = (),
+    paper: str = "letter",
+    organization: str = "",
+    stylesheet: Path | None = None,
+    fonts: FontFiles | None = None,
+) -> bytes:
+    """The redline from ``old`` to ``new`` as PDF bytes (SPEC ``compare/<old>...<new>.pdf``)."""
+    document_html = render_redline_html(old, new, diff_html, flags=flags, organization=organization)
+    return render_pdf(
+        document_html,
+        what=f"redline {old.id}...{new.id}",
+        epoch=_epoch(new.posted),
+        paper=paper,
+        stylesheet=stylesheet,
+        fonts=fonts,
+    )
+
+
+def render_pdf(
+    document_html: str,
+    *,
+    what: str,
+    epoch: int,
+    paper: str = "letter",
+    stylesheet: Path | None = None,
+    fonts: FontFiles | None = None,
+) -> bytes:
+    """A full HTML document → reproducible, tagged PDF bytes in the bundled face.
+
+    ``what`` names the document in error messages; ``epoch`` (seconds, UTC) pins the
+    timestamps inside the embedded fonts.
+    """
+    paper = check_paper(paper)
+    stylesheet = stylesheet or STYLESHEET
+    fonts = fonts or bundled_fonts()
+    for role, path in (("print stylesheet", stylesheet), ("font file", fonts.upright), ("font file", fonts.italic)):
+        if not path.is_file():
+            fix = "reinstall amend" if role == "print stylesheet" else f"reinstall {FONT_DISTRIBUTION}"
+            raise PdfError(f"PDF for {what}: {role} {path} is missing; {fix}")
+    css_text = _page_css(paper, fonts) + stylesheet.read_text(encoding="utf-8")
+    identifier = hashlib.sha256(
+        "\0".join((document_html, css_text, fingerprint_files(fonts.paths()))).encode("utf-8")
+    ).hexdigest()[:32]
+
+    with _watched_logs() as records, _source_date_epoch(epoch):
+        fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
+        font_config = FontConfiguration()
+        css = weasyprint.CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
+        rendered = weasyprint.HTML(string=document_html, url_fetcher=fetcher).render(
+            stylesheets=[css], font_config=font_config
+        )
+        _raise_for_records(records, what)
+        _check_glyphs(rendered, fonts, what)
+        pdf = rendered.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=identifier.encode("ascii"),
+            uncompressed_pdf=False,
+        )
+        _raise_for_records(records, what)
+    _check_embedded_fonts(rendered, what)
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _page_css(paper: str, fonts: FontFiles) -> str:
+    size, margin = PAPERS[paper]
+    faces = "".join(
+        f'@font-face {{ font-family: "{FACE}"; src: url("{path.as_uri()}"); font-style: {style}; }}\n'
+        for path, style in ((fonts.upright, "normal"), (fonts.italic, "italic"))
+    )
+    return f"{faces}@page {{ size: {size}; margin: {margin}; }}\n"
+
+
+def _epoch(day: date) -> int:
+    return calendar.timegm(day.timetuple())
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _watched_logs() -> Iterator[list[logging.LogRecord]]:
+    """Collect WARNING and above from WeasyPrint and fontTools while rendering."""
+    collector = _Collector()
+    saved: list[tuple[logging.Logger, int]] = []
+    for name in WATCHED_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level))
+        if logger.getEffectiveLevel() > logging.WARNING:
+            logger.setLevel(logging.WARNING)
+        logger.addHandler(collector)
+    try:
+        yield collector.records
+    finally:
+        for logger, level in saved:
+            logger.removeHandler(collector)
+            logger.setLevel(level)
+
+
+def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
+    if not records:
+        return
+    messages = []
+    for record in records:
+        message = record.getMessage().strip()
+        if message not in messages:
+            messages.append(message)
+    shown = "; ".join(messages[:5]) + (f"; and {len(messages) - 5} more" if len(messages) > 5 else "")
+    raise PdfError(
+        f"PDF for {what} is not exact: the renderer reported {shown}. "
+        "A missing font, image or stylesheet must be put back (or the reference removed) before PDFs are built"
+    )
+
+
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int) -> Iterator[None]:
+    """fontTools stamps the fonts it writes with the current time unless SOURCE_DATE_EPOCH says otherwise."""
+    name = "SOURCE_DATE_EPOCH"
+    previous = os.environ.get(name)
+    os.environ[name] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = previous
+
+
+def _check_glyphs(rendered: Any, fonts: FontFiles, what: str) -> None:
+    """Every character laid out must have a glyph in the bundled face, or Pango borrows a machine font."""
+    covered = _cmap(fonts.upright) & _cmap(fonts.italic)
+    missing: dict[str, str] = {}
+    for text in _laid_out_text(rendered):
+        for char in text:
+            if ord(char) in covered or char in missing or _invisible(char):
+                continue
+            missing[char] = text.strip()
+    if missing:
+        listed = ", ".join(
+            f"'{char}' (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) in \u201c{_snippet(context, char)}\u201d"
+            for char, context in list(missing.items())[:8]
+        )
+        raise PdfError(
+            f"PDF for {what}: the bundled font {FONT_FAMILY} has no glyph for {listed}; "
+            "write these characters another way (e.g. as words) so that no font of the machine is used"
+        )
+
+
+def _laid_out_text(rendered: Any) -> Iterator[str]:
+    for page in rendered.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox):
+                yield str(box.text)
+
+
+def _snippet(text: str, char: str, width: int = 30) -> str:
+    index = text.find(char)
+    start = max(0, index - width)
+    before = "\u2026" if start else ""
+    after = "\u2026" if index + width < len(text) else ""
+    return before + text[start : index + width].strip() + after
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _check_embedded_fonts(rendered: Any, what: str) -> None:
+    families = sorted({str(font.family) for font in rendered.fonts.values()} - {FACE})
+    if families:
+        raise PdfError(
+            f"PDF for {what} embedded fonts of the machine ({', '.join(families)}); only the bundled "
+            f"{FONT_FAMILY} may be used: give every element font-family \"{FACE}\" in print.css"
+        )
+
+
+@lru_cache(maxsize=8)
+def _cmap(path: Path) -> frozenset[int]:
+    font = TTFont(str(path), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def _file_digest(path: Path) -> bytes:
+    stat = path.stat()
+    return _digest_cached(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _digest_cached(path: Path, size: int, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
