@@ -1,0 +1,300 @@
+"""Rendering many PDFs: in parallel across cores, and only when their inputs changed.
+
+A :class:`PdfJob` carries everything one PDF depends on as plain text (the
+revision files' names and contents, the paper, the organization), so it can be
+pickled to a worker process, which parses the revisions again and renders with
+:mod:`amend.pdf`. Its cache key hashes those inputs together with the print
+stylesheet, the font files' bytes, the amend sources and the renderer's
+versions: a rebuild that changed nothing renders no PDF, and a change to one
+revision renders only the PDFs that show it.
+
+This module touches the disk (the cache folder) and starts processes; it never
+reads the clock or the environment. Progress goes to the ``mkdocs.plugins.amend.pdf``
+logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .diff import DocumentDiff
+from .model import Revision
+from .pdf import STYLESHEET, PdfError, RedlineFlag, bundled_fonts, check_paper, fingerprint_files, renderer_versions
+
+log = logging.getLogger("mkdocs.plugins.amend.pdf")
+
+REVISION = "revision"
+REDLINE = "redline"
+CACHE_SUBDIR = "pdf"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A revision file as text: its name (``2025-10-17.md``, which gives the revision id) and contents."""
+
+    name: str
+    text: str
+
+    @classmethod
+    def of(cls, revision: Revision) -> SourceFile:
+        return cls(revision.path.name, revision.source)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfJob:
+    """One PDF to produce: ``name`` is where it goes (the site-relative path), the rest is what it shows.
+
+    A revision PDF has ``kind`` ``"revision"`` and ``new`` only; a redline has
+    ``kind`` ``"redline"``, ``old`` and ``new``.
+    """
+
+    name: str
+    kind: str
+    new: SourceFile
+    old: SourceFile | None = None
+    paper: str = "letter"
+    organization: str = ""
+
+    def describe(self) -> str:
+        stem = self.new.name.removesuffix(".md")
+        if self.kind == REDLINE and self.old is not None:
+            return f"redline {self.old.name.removesuffix('.md')}...{stem}"
+        return f"revision {stem}"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfBatch:
+    """What :func:`render_pdfs` produced: every job's bytes, and which were rendered or reused."""
+
+    pdfs: dict[str, bytes]
+    rendered: tuple[str, ...]
+    reused: tuple[str, ...]
+
+
+def revision_job(name: str, revision: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
+    """The job for one revision's PDF, e.g. ``revision_job(urls.pdf(rev.id), rev, paper=settings.paper)``."""
+    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization)
+
+
+def redline_job(name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
+    """The job for the redline PDF from ``old`` to ``new``."""
+    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization)
+
+
+# --- cache keys ---------------------------------------------------------------------------------------
+
+
+def renderer_fingerprint(stylesheet: Path = STYLESHEET) -> str:
+    """Hash of everything besides a job's own text that shapes its bytes.
+
+    The stylesheet, the font files, every source file of amend (a change to the
+    HTML, the redline or the PDF code changes PDFs; the package version alone
+    would not say so during development) and the renderer's versions.
+    """
+    fonts = bundled_fonts()
+    sources = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".css"))
+    digest = hashlib.sha256()
+    digest.update(json.dumps(renderer_versions(), sort_keys=True).encode())
+    digest.update(fingerprint_files([stylesheet]).encode())
+    digest.update(fingerprint_files(fonts.paths()).encode())
+    digest.update(fingerprint_files(sources).encode())
+    return digest.hexdigest()
+
+
+def job_key(job: PdfJob, renderer: str) -> str:
+    """The cache key of a job: its inputs (not where it is written) and the renderer's fingerprint."""
+    inputs = asdict(job)
+    del inputs["name"]  # the same document written to two places is one render
+    inputs["paper"] = check_paper(job.paper)
+    payload = json.dumps({"job": inputs, "renderer": renderer}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def render_job(job: PdfJob) -> bytes:
+    """Render one job in this process (what a worker runs): parse the revisions again, then print."""
+    from .pdf import render_revision_pdf
+
+    new = _parse(job.new)
+    if job.kind == REVISION:
+        return render_revision_pdf(new, paper=job.paper, organization=job.organization)
+    if job.kind == REDLINE and job.old is not None:
+        return _render_redline(_parse(job.old), new, job)
+    raise PdfError(f"PDF job {job.name}: unknown kind '{job.kind}' (expected '{REVISION}' or '{REDLINE}')")
+
+
+def render_pdfs(
+    jobs: Sequence[PdfJob],
+    cache_dir: Path,
+    workers: int | None = None,
+    *,
+    prune: bool = False,
+) -> PdfBatch:
+    """Every job's PDF, from the cache where its inputs are unchanged, rendered in parallel otherwise.
+
+    ``workers`` defaults to the number of cores; with one worker, or one PDF to
+    render, no process is started. Rendered PDFs are written to the cache as they
+    finish, so a failure in one keeps the others. ``prune`` removes cached PDFs
+    that no job of this batch uses. Raises :class:`PdfError` naming every PDF that
+    failed.
+    """
+    names = [job.name for job in jobs]
+    if len(set(names)) != len(names):
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        raise PdfError(f"two PDF jobs write the same file: {', '.join(duplicates)}")
+    folder = cache_dir / CACHE_SUBDIR
+    renderer = renderer_fingerprint()
+    keys = {job.name: job_key(job, renderer) for job in jobs}
+    pdfs: dict[str, bytes] = {}
+    todo: dict[str, list[PdfJob]] = {}  # key → jobs sharing it
+    for job in jobs:
+        cached = _read_cached(folder / f"{keys[job.name]}.pdf")
+        if cached is not None:
+            pdfs[job.name] = cached
+        else:
+            todo.setdefault(keys[job.name], []).append(job)
+    reused = tuple(name for name in names if name in pdfs)
+    if reused:
+        log.info("PDF cache: %d of %d PDFs unchanged, reused", len(reused), len(jobs))
+    rendered: list[str] = []
+    if todo:
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        count = max(1, min(count, len(todo)))
+        log.info("PDF: rendering %d PDF%s on %d process%s", len(todo), "s" if len(todo) != 1 else "",
+                 count, "es" if count != 1 else "")
+        for key, data in _render_all([group[0] for group in todo.values()], keys, count):
+            _write_cached(folder / f"{key}.pdf", data)
+            for job in todo[key]:
+                pdfs[job.name] = data
+                rendered.append(job.name)
+    if prune:
+        _prune(folder, set(keys.values()))
+    ordered = {name: pdfs[name] for name in names}
+    return PdfBatch(ordered, tuple(n for n in names if n in rendered), reused)
+
+
+def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Iterable[tuple[str, bytes]]:
+    total = len(jobs)
+    failures: list[str] = []
+    if workers == 1:
+        for index, job in enumerate(jobs, start=1):
+            try:
+                data, seconds = _timed_render(job)
+            except PdfError as error:
+                failures.append(str(error))
+                continue
+            _log_done(index, total, job, data, seconds)
+            yield keys[job.name], data
+    else:
+        # Spawned, not forked: a forked copy of a process that already runs threads
+        # (MkDocs' live-reload server) or holds Pango state can deadlock.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures: dict[Future[tuple[bytes, float]], PdfJob] = {pool.submit(_timed_render, job): job for job in jobs}
+            for index, future in enumerate(as_completed(futures), start=1):
+                job = futures[future]
+                try:
+                    data, seconds = future.result()
+                except PdfError as error:
+                    failures.append(str(error))
+                    continue
+                _log_done(index, total, job, data, seconds)
+                yield keys[job.name], data
+    if failures:
+        raise PdfError("; ".join(failures))
+
+
+def _timed_render(job: PdfJob) -> tuple[bytes, float]:
+    started = time.perf_counter()  # a duration for the progress line, not a date: nothing depends on it
+    data = render_job(job)
+    return data, time.perf_counter() - started
+
+
+def _log_done(index: int, total: int, job: PdfJob, data: bytes, seconds: float) -> None:
+    log.info("PDF %d/%d rendered: %s (%s, %d KB, %.1f s)", index, total, job.name, job.describe(),
+             round(len(data) / 1024), seconds)
+
+
+def _parse(source: SourceFile) -> Revision:
+    from .revisions import parse_revision
+
+    revision, problems = parse_revision(source.text, Path(source.name))
+    if revision is None:
+        listed = "; ".join(p.render() for p in problems) or "not a revision"
+        raise PdfError(f"cannot render a PDF of {source.name}: {listed}")
+    return revision
+
+
+def _render_redline(old: Revision, new: Revision, job: PdfJob) -> bytes:
+    from .diff import diff_documents
+    from .pdf import render_redline_pdf
+
+    try:
+        views = importlib.import_module("amend.diffviews")  # the web redline's HTML, shared with the PDF
+    except ModuleNotFoundError as error:
+        raise PdfError(f"PDF {job.name}: the redline needs {error.name}, which this build lacks") from None
+    diff = diff_documents(old.document, new.document)
+    return render_redline_pdf(
+        old, new, views.render_html(diff), flags=redline_flags(diff), paper=job.paper, organization=job.organization
+    )
+
+
+def redline_flags(diff: DocumentDiff) -> tuple[RedlineFlag, ...]:
+    """The diff's semantic flags as the redline PDF prints them on its first page.
+
+    A flag in a sub-clause is labelled with its top-level clause too
+    (``7. Incident & Breach Reporting, Notice``), so the reader knows where to look.
+    """
+    found: list[RedlineFlag] = []
+    for top in diff.clauses:
+        for entry in top.walk():
+            label = top.clause.label or top.id
+            if entry is not top:
+                label = f"{label}, {entry.clause.label or entry.id}"
+            found.extend(RedlineFlag(label, flag.kind.value, flag.old, flag.new) for flag in entry.flags)
+    return tuple(found)
+
+
+def _read_cached(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    # A file cut short (a build killed mid-write on a file system without atomic rename) is not reused.
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
+        return None
+    return data
+
+
+def _write_cached(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.pdf")):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
