@@ -26,6 +26,9 @@ class Settings:
     title: str = "Business Associate Agreement"
     organization: str = ""
     site_url: str = ""
+    # A commit on main where revisions older than the repository were imported: their dates are
+    # taken as given there, and every later change is checked (see provenance.py).
+    history_baseline: str = ""
 
     @property
     def revisions_path(self) -> Path:
