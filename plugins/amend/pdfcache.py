@@ -133,7 +133,7 @@ def render_job(job: PdfJob) -> bytes:
     if job.kind == REVISION:
         return render_revision_pdf(new, paper=job.paper, organization=job.organization)
     if job.kind == REDLINE and job.old is not None:
-        return _render_redline(_parse(job.old), new, job)
+        return render_redline(_parse(job.old), new, paper=job.paper, organization=job.organization)
     raise PdfError(f"PDF job {job.name}: unknown kind '{job.kind}' (expected '{REVISION}' or '{REDLINE}')")
 
 
@@ -239,17 +239,18 @@ def _parse(source: SourceFile) -> Revision:
     return revision
 
 
-def _render_redline(old: Revision, new: Revision, job: PdfJob) -> bytes:
+def render_redline(old: Revision, new: Revision, *, paper: str = "letter", organization: str = "") -> bytes:
+    """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
     from .diff import diff_documents
     from .pdf import render_redline_pdf
 
     try:
         views = importlib.import_module("amend.diffviews")  # the web redline's HTML, shared with the PDF
     except ModuleNotFoundError as error:
-        raise PdfError(f"PDF {job.name}: the redline needs {error.name}, which this build lacks") from None
+        raise PdfError(f"redline PDFs need {error.name}, which this build of amend lacks") from None
     diff = diff_documents(old.document, new.document)
     return render_redline_pdf(
-        old, new, views.render_html(diff), flags=redline_flags(diff), paper=job.paper, organization=job.organization
+        old, new, views.render_html(diff), flags=redline_flags(diff), paper=paper, organization=organization
     )
 
 
