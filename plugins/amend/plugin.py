@@ -8,6 +8,7 @@ mkdocs, and it uses only its public API.
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from datetime import date
 from importlib import resources
@@ -19,11 +20,13 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .document_html import TocEntry
+from .pdf import PdfError
+from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
 from .settings import Settings
@@ -31,6 +34,7 @@ from .settings import Settings
 log = get_plugin_logger(__name__)
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
+CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 ASSETS = ("amend.css", "redline.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 
@@ -48,10 +52,12 @@ class AmendConfig(base.Config):
     """PDF paper size: US Letter (default, for a US BAA) or A4."""
     as_of = c.Optional(c.Type(str))
     """Build as of this date (YYYY-MM-DD); else the AMEND_AS_OF environment variable; else today."""
-    pdf = c.Type(bool, default=True)
-    """Render PDFs. Switch off only for quick local previews; a published site has them."""
+    pdf_workers = c.Optional(c.Type(int))
+    """Processes rendering PDFs; default: one per core."""
     cache_dir = c.Type(str, default=".cache/amend")
     """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
+    history_baseline = c.Type(str, default="")
+    """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
     all_pairs_limit = c.Type(int, default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and pairs with the one in force."""
 
@@ -73,6 +79,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         self.publication: Publication | None = None
         self.specs: dict[str, PageSpec] = {}
         self.root = Path(".")
+        self.outputs: dict[str, File] = {}  # PDFs, versions.json, SHA256SUMS: filled in on_env
+        self.pdf_result: Future[PdfBatch] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -87,7 +95,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         )
         as_of = resolve_as_of(self.config.as_of)
         publication, problems = prepare_publication(
-            settings, as_of, pdf=self.config.pdf, all_pairs_limit=self.config.all_pairs_limit
+            settings, as_of, all_pairs_limit=self.config.all_pairs_limit
         )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
@@ -104,11 +112,43 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         assert self.publication is not None
         for spec in self.publication.pages:
             content = f"---\ntitle: {_yaml_string(spec.title)}\n---\n"
-            files.append(File.generated(config, spec.src_uri, content=content))
+            # Every revision and pair has a page; the nav lists only the section's entry points.
+            listed = spec.kind in ("current", "history", "compare-index")
+            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:
             data = resources.files("amend").joinpath("assets", name).read_bytes()
             files.append(File.generated(config, ASSET_DIR + name, content=data))
+        for path, data in self.publication.files().items():
+            files.append(File.generated(config, path, content=data))
+        # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
+        jobs = self.publication.pdf_jobs()
+        cache = Path(os.environ.get(CACHE_VARIABLE) or self.root / self.config.cache_dir)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
+        self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
+        executor.shutdown(wait=False)
+        later = [job.name for job in jobs] + list(self.publication.finish({}))
+        self.outputs = {path: File.generated(config, path, content=b"") for path in later}
+        for file in self.outputs.values():
+            files.append(file)
         return files
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        assert self.publication is not None and self.pdf_result is not None
+        try:
+            batch = self.pdf_result.result()
+        except PdfError as error:
+            raise PluginError(f"amend: PDF rendering failed; nothing was published:\n{error}") from None
+        for path, data in batch.pdfs.items():
+            self.outputs[path].content_bytes = data
+        for path, data in self.publication.finish(batch.pdfs).items():
+            self.outputs[path].content_bytes = data
+        log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.pdf_result is not None:
+            self.pdf_result.cancel()
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         spec = self.specs.get(page.file.src_uri)

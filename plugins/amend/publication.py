@@ -12,7 +12,9 @@ from datetime import date
 
 from . import pages
 from .document_html import TocEntry, render_document_html, toc_entries
+from .manifest import render_checksums, render_versions_json
 from .model import Revision
+from .pdfcache import PdfJob, redline_job, revision_job
 from .problems import Problem
 from .revisions import load_revisions
 from .settings import Settings
@@ -42,7 +44,6 @@ class Publication:
     plan: SitePlan
     revisions: dict[str, Revision]
     pages: list[PageSpec] = field(default_factory=list)
-    pdf: bool = True  # whether redline PDFs are published (a preview build may skip PDFs)
     _html: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -80,6 +81,48 @@ class Publication:
             return self.render_compare(spec.revision, spec.other)
         raise ValueError(f"unknown page kind {spec.kind!r}")
 
+    def files(self) -> dict[str, bytes]:
+        """The section's files that need no PDF: the Atom feed and the calendar."""
+        from .feeds import render_atom
+        from .ical import render_ics
+
+        urls, title = self.plan.urls, self.settings.title
+        site_url = self.settings.site_url
+        return {
+            urls.feed(): render_atom(
+                self.timeline, site_url, urls.prefix, title=title, author=self.settings.organization
+            ),
+            urls.calendar(): render_ics(self.timeline, site_url, urls.prefix, title=title),
+        }
+
+    def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:
+        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written."""
+        urls = self.plan.urls
+        return {
+            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url),
+            urls.checksums(): render_checksums(pdfs, urls.prefix),
+        }
+
+    def pdf_jobs(self) -> list[PdfJob]:
+        """Every PDF the section publishes: each revision, and the redlines the plan names."""
+        paper, organization = self.settings.paper, self.settings.organization
+        urls = self.plan.urls
+        jobs = [
+            revision_job(urls.pdf(rev), self.revisions[rev], paper=paper, organization=organization)
+            for rev in self.plan.revisions
+        ]
+        jobs += [
+            redline_job(
+                urls.compare_pdf(pair.old, pair.new),
+                self.revisions[pair.old],
+                self.revisions[pair.new],
+                paper=paper,
+                organization=organization,
+            )
+            for pair in self.plan.redline_pdfs
+        ]
+        return jobs
+
     def render_compare(self, old_id: str, new_id: str) -> str:
         from .diff import diff_documents
         from .diffviews import render_html
@@ -94,12 +137,12 @@ class Publication:
             new_href=relative_url(here, self.plan.urls.revision(new_id)),
         )
         return pages.render_compare_page(
-            old, new, self.timeline, self.plan, redline, self.plan.has_redline_pdf(old_id, new_id) and self.pdf
+            old, new, self.timeline, self.plan, redline, self.plan.has_redline_pdf(old_id, new_id)
         )
 
 
 def prepare_publication(
-    settings: Settings, as_of: date, *, pdf: bool = True, all_pairs_limit: int | None = None
+    settings: Settings, as_of: date, *, all_pairs_limit: int | None = None
 ) -> tuple[Publication | None, list[Problem]]:
     """Load and check every revision; plan the section. Any problem means nothing is published."""
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
@@ -123,7 +166,6 @@ def prepare_publication(
         plan=plan,
         revisions={e.id: e.revision for e in timeline.published},
     )
-    publication.pdf = pdf
     title = settings.title
     specs = [
         PageSpec(plan.urls.current(), "current", title),
