@@ -28,6 +28,7 @@ import html
 import importlib
 import logging
 import os
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -450,16 +451,63 @@ def _watched_logs() -> Iterator[list[logging.LogRecord]]:
 def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
     if not records:
         return
-    messages = []
+    messages: list[str] = []
+    anchors: list[str] = []
     for record in records:
-        message = record.getMessage().strip()
+        raw = record.getMessage().strip()
+        anchor = _MISSING_ANCHOR.search(raw)
+        if anchor:
+            if anchor.group("x") not in anchors:
+                anchors.append(anchor.group("x"))
+            continue
+        message = explain_renderer_message(raw)
         if message not in messages:
             messages.append(message)
-    shown = "; ".join(messages[:5]) + (f"; and {len(messages) - 5} more" if len(messages) > 5 else "")
-    raise PdfError(
-        f"PDF for {what} is not exact: the renderer reported {shown}. "
-        "A missing font, image or stylesheet must be put back (or the reference removed) before PDFs are built"
-    )
+    if len(anchors) > 1:  # one broken table of contents gives a dozen of these: say it once
+        listed = ", ".join(f"#{a}" for a in anchors)
+        messages.insert(0, f"links point at {listed}, which no clause or anchor of the document has; "
+                           "correct the links, or give the clauses they mean those {#id}s")
+    elif anchors:
+        messages.insert(0, explain_renderer_message(f"No anchor #{anchors[0]} for internal URI reference"))
+    shown = "; ".join(messages[:6]) + (f"; and {len(messages) - 6} more" if len(messages) > 6 else "")
+    raise PdfError(f"PDF for {what} cannot be built as written: {shown}")
+
+
+# What the renderer logs, and what a person should do about it.
+_MISSING_ANCHOR = re.compile(r"No anchor #(?P<x>\S+) for internal URI reference")
+_EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        _MISSING_ANCHOR,
+        "a link points at #{x}, which no clause or anchor of the document has; "
+        "correct the link, or give the clause it means the id {{#{x}}}",
+    ),
+    (
+        re.compile(r"Font-face '?(?P<x>[^']+?)'? cannot be loaded"),
+        "the font {x} could not be loaded from its file; reinstall " + FONT_DISTRIBUTION,
+    ),
+    (
+        re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
+        "the image {x} could not be loaded; only local image files can be printed (no request leaves "
+        "the machine): fix the reference or remove the image",
+    ),
+    (
+        re.compile(r"Failed to load stylesheet at (?P<x>\S+)"),
+        "the stylesheet {x} could not be loaded; reinstall amend or fix the reference",
+    ),
+    (
+        re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: (?P<x>.*)"),
+        "no font has a glyph for {x}; write it another way",
+    ),
+)
+
+
+def explain_renderer_message(message: str) -> str:
+    """A WeasyPrint log message turned into what went wrong and the fix (the raw message when unknown)."""
+    for pattern, explanation in _EXPLANATIONS:
+        match = pattern.search(message)
+        if match:
+            return explanation.format(x=match.group("x"))
+    return f"the renderer reported: {message}"
 
 
 @contextlib.contextmanager
