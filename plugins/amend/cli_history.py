@@ -1,0 +1,101 @@
+"""Git history in the ``amend`` command: the history rules of ``amend check`` and ``amend pr-report``.
+
+Importing this module sets ``cli.HISTORY_CHECK`` (immutability, back-dating and
+deletion, proven from git by the provenance module) and registers
+``amend pr-report --base REF``: the Markdown of a pull request's sticky comment,
+printed to stdout. The report always exits 0 when it could be written, even
+when it lists problems: ``amend check`` is the step that fails the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from . import cli
+from .model import Revision
+from .problems import Problem
+from .provenance import History, Unavailable, check_history, check_provenance, read_history
+from .report import FileChange, render_pr_report
+from .revisions import load_revisions
+from .settings import Settings
+
+
+def history_check(
+    settings: Settings, revisions: Sequence[Revision], as_of: date, base: str | None
+) -> tuple[list[Problem], str | None]:
+    """``cli.HISTORY_CHECK``: the git-history problems of the revision folder, or a note why none were checked."""
+    del revisions  # the history is read from git, file by file, including files no longer present
+    return check_provenance(
+        settings.root,
+        settings.revisions_path,
+        as_of,
+        base=base,
+        baseline=_baseline(settings),
+        notice_days=settings.notice_days,
+        shown_root=settings.root,
+    )
+
+
+def _baseline(settings: Settings) -> str | None:
+    # YAML reads an all-digit commit id as a number; the settings file should quote it, but accept it.
+    value = str(settings.history_baseline or "").strip()
+    return value or None
+
+
+def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
+    as_of = cli.resolve_as_of(args.as_of)
+    loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
+    problems = list(loaded.problems)
+    notes: list[str] = []
+    history = read_history(
+        settings.root,
+        settings.revisions_path,
+        as_of,
+        base=args.base,
+        baseline=_baseline(settings),
+        shown_root=settings.root,
+    )
+    changes: list[FileChange] = []
+    if isinstance(history, Unavailable):
+        problems.extend(history.problems)
+        if history.note:
+            notes.append(history.note)
+    else:
+        problems.extend(check_history(history, settings.notice_days))
+        changes = _file_changes(history)
+    report = render_pr_report(
+        revisions=loaded.revisions,
+        changes=changes,
+        problems=problems,
+        as_of=as_of,
+        notice_days=settings.notice_days,
+        base=args.base,
+        notes=notes,
+    )
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8", newline="\n")
+    else:
+        sys.stdout.write(report)
+    return 0
+
+
+def _file_changes(history: History) -> list[FileChange]:
+    return [FileChange(c.shown, c.kind.value, c.old_text, c.new_text) for c in history.changes]
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's own private type
+    report = commands.add_parser(
+        "pr-report", help="Markdown for a pull-request comment: the redline and notice window of the change"
+    )
+    report.add_argument("--base", required=True, help="the branch the pull request targets, e.g. origin/main")
+    report.add_argument("--as-of", help="report as of this date (YYYY-MM-DD; default AMEND_AS_OF or today)")
+    report.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    report.set_defaults(handler=cmd_pr_report)
+
+
+cli.HISTORY_CHECK = history_check
+cli.EXTRA_COMMANDS.append(register)

@@ -1,0 +1,267 @@
+"""The pull-request report: one Markdown comment on what a change does to the agreement.
+
+``render_pr_report`` turns what the command line gathered — the revisions as
+the pull request leaves them, the revision files it adds, changes or deletes,
+and every problem ``amend check`` finds — into GitHub-flavoured Markdown for a
+sticky comment. Its first line is :data:`MARKER`, an HTML comment the workflow
+searches for to update the same comment on every push.
+
+For each new revision it shows the dates and the notice-window verdict, the
+summary, and the clause-level redline against the revision before it (and
+against the one in force, when that is another), from the same diff code as
+the site. It renders only: no git, no clock, no files. Every piece of text
+that comes from a revision or a message is escaped, so a revision cannot
+inject markup into the comment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .diff import diff_documents
+from .diffviews import render_markdown
+from .model import Document, Revision, Status
+from .problems import Problem, sort_problems
+from .revisions import parse_any_document, parse_revision, revision_id
+from .timeline import Entry, Timeline, build_timeline
+
+MARKER = "<!-- amend-pr-report -->"
+CHECK = "✓"
+CROSS = "✗"
+
+ADDED, MODIFIED, DELETED = "added", "modified", "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """A revision file the pull request adds, modifies or deletes, with its text before and after."""
+
+    path: str  # as problems name it, e.g. baa_versions/2026-03-01.md
+    kind: str  # "added", "modified" or "deleted"
+    old_text: str | None
+    new_text: str | None
+
+
+def render_pr_report(
+    revisions: Sequence[Revision],
+    changes: Sequence[FileChange],
+    problems: Sequence[Problem],
+    as_of: date,
+    notice_days: int,
+    base: str,
+    notes: Sequence[str] = (),
+    title: str = "Business Associate Agreement",
+) -> str:
+    """The whole comment, ending with a newline."""
+    timeline = build_timeline(revisions, as_of, notice_days)
+    by_path = {r.path.as_posix(): r for r in revisions}
+    ordered = sorted(changes, key=lambda c: (c.path, c.kind))
+    out: list[str] = [MARKER, f"## {escape(title)}: what this pull request changes", ""]
+    out.append(_headline(ordered, problems, as_of, notice_days, base))
+    out.append("")
+    for note in notes:
+        out += [f"> **Note:** {escape(note)}", ""]
+    if problems:
+        out += _problems(problems)
+    if not ordered:
+        out += ["This pull request changes no revision file.", ""]
+        return _finish(out)
+    out += _table(ordered, by_path, timeline)
+    for change in ordered:
+        revision = by_path.get(change.path)
+        if change.kind == ADDED:
+            out += _added(change, revision, timeline)
+        elif change.kind == MODIFIED:
+            out += _modified(change, revision, timeline)
+        else:
+            out += _deleted(change)
+    return _finish(out)
+
+
+def _finish(lines: list[str]) -> str:
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+# --- the top: verdict, problems, the files --------------------------------------------------------
+
+
+def _headline(
+    changes: Sequence[FileChange], problems: Sequence[Problem], as_of: date, notice_days: int, base: str
+) -> str:
+    counts = []
+    for kind, word in ((ADDED, "adds"), (MODIFIED, "changes"), (DELETED, "deletes")):
+        found = sum(1 for c in changes if c.kind == kind)
+        if found:
+            counts.append(f"{word} {found} revision{'s' if found != 1 else ''}")
+    what = ", ".join(counts) if counts else "changes no revision"
+    verdict = (
+        f"❌ **{len(problems)} problem{'s' if len(problems) != 1 else ''}**"
+        if problems
+        else "✅ **No problems found**"
+    )
+    return (
+        f"{verdict} · this pull request {what} · checked against `{escape_code(base)}` as of {as_of} · "
+        f"notice window {notice_days} days"
+    )
+
+
+def _problems(problems: Sequence[Problem]) -> list[str]:
+    count = len(problems)
+    out = [f"### {CROSS} {count} problem{'s' if count != 1 else ''} to fix before merging", ""]
+    for problem in sort_problems(problems):
+        where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+        out.append(f"- `{escape_code(where)}` {escape(problem.message)}")
+    return [*out, ""]
+
+
+def _table(changes: Sequence[FileChange], by_path: dict[str, Revision], timeline: Timeline) -> list[str]:
+    out = [
+        "| Revision file | Change | Posted | Effective | Notice | After merging |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for change in changes:
+        revision = by_path.get(change.path)
+        entry = timeline.entry(revision.id) if revision else None
+        if revision is None or entry is None:
+            state = "deleted" if change.kind == DELETED else "not a valid revision (see the problems)"
+            out.append(f"| `{escape_code(change.path)}` | {change.kind} | | | | {state} |")
+            continue
+        mark = CHECK if _notice_ok(entry, timeline.notice_days) else CROSS
+        out.append(
+            f"| `{escape_code(change.path)}` | {change.kind} | {revision.posted} | {revision.effective} | "
+            f"{revision.notice_days} days {mark} | {_status_words(entry, timeline.as_of)} |"
+        )
+    return [*out, ""]
+
+
+def _status_words(entry: Entry, as_of: date) -> str:
+    revision = entry.revision
+    if entry.status is Status.DRAFT:
+        return f"draft until it is posted on {revision.posted}"
+    if entry.status is Status.UPCOMING:
+        days = entry.days_left(as_of)
+        return f"upcoming: takes effect in {days} day{'s' if days != 1 else ''}"
+    if entry.status is Status.IN_FORCE:
+        return "in force"
+    return "superseded"
+
+
+# --- one section per file ---------------------------------------------------------------------------
+
+
+def _added(change: FileChange, revision: Revision | None, timeline: Timeline) -> list[str]:
+    name = _name(change.path)
+    out = [f"### New revision {name}", ""]
+    if revision is None:
+        return [*out, "The file is not a valid revision yet: see the problems above.", ""]
+    entry = timeline.entry(revision.id)
+    assert entry is not None
+    out += _dates(entry, timeline)
+    previous = entry.previous
+    in_force = timeline.in_force.revision if timeline.in_force else None
+    if previous is None:
+        out += ["This is the first revision: there is nothing to compare it with.", ""]
+        return out
+    relation = "the revision before it"
+    if in_force is not None and in_force.id == previous.id:
+        relation += ", in force today"
+    out += [f"Compared with {escape(previous.id)}, {relation}:", ""]
+    out += _redline(previous.document, revision.document)
+    if in_force is not None and in_force.id not in (previous.id, revision.id):
+        out += _redline(
+            in_force.document, revision.document, collapsed=f"Compared with {in_force.id}, the revision in force today"
+        )
+    return out
+
+
+def _modified(change: FileChange, revision: Revision | None, timeline: Timeline) -> list[str]:
+    name = _name(change.path)
+    out = [f"### Revision {name} changed", ""]
+    if revision is not None:
+        entry = timeline.entry(revision.id)
+        assert entry is not None
+        out += _dates(entry, timeline)
+    old = _document(change.old_text, change.path)
+    new = revision.document if revision is not None else _document(change.new_text, change.path)
+    if old is None or new is None:
+        return out
+    return [*out, "What this pull request changes in it:", "", *_redline(old, new)]
+
+
+def _deleted(change: FileChange) -> list[str]:
+    name = _name(change.path)
+    return [f"### Revision {name} deleted", "", f"The pull request removes `{escape_code(change.path)}`.", ""]
+
+
+def _dates(entry: Entry, timeline: Timeline) -> list[str]:
+    revision = entry.revision
+    out: list[str] = []
+    if revision.summary:
+        out += [f"> {escape(revision.summary)}", ""]
+    out += [f"**Notice window:** {notice_verdict(entry, timeline.notice_days)}", ""]
+    if entry.status is Status.DRAFT:
+        out += [
+            f"**Merge on or before {revision.posted}.** A revision must reach main by its posted date; merged "
+            "later, it would be back-dated and the check on main would fail.",
+            "",
+        ]
+    return out
+
+
+def notice_verdict(entry: Entry, notice_days: int) -> str:
+    """``posted 2026-01-29, effective 2026-03-01: 31 days, at least 30 required ✓`` (SPEC notice window)."""
+    revision = entry.revision
+    given = revision.notice_days
+    days = f"{given} day{'s' if given != 1 else ''}"
+    head = f"posted {revision.posted}, effective {revision.effective}: {days}"
+    if entry.previous is None:
+        return f"{head}; the first revision needs no notice {CHECK}"
+    return f"{head}, at least {notice_days} required {CHECK if given >= notice_days else CROSS}"
+
+
+def _notice_ok(entry: Entry, notice_days: int) -> bool:
+    return entry.previous is None or entry.revision.notice_days >= notice_days
+
+
+def _redline(old: Document, new: Document, collapsed: str | None = None) -> list[str]:
+    """The diff views' Markdown redline; ``collapsed`` folds it under that summary line."""
+    body = render_markdown(diff_documents(old, new)).strip("\n")
+    if collapsed:
+        return ["<details>", f"<summary>{escape(collapsed)}</summary>", "", body, "", "</details>", ""]
+    return [body, ""]
+
+
+def _document(text: str | None, path: str) -> Document | None:
+    if text is None:
+        return None
+    revision, _ = parse_revision(text, Path(path), path)
+    if revision is not None:
+        return revision.document
+    return parse_any_document(text, revision_id(Path(path).name) or Path(path).stem, path)
+
+
+def _name(path: str) -> str:
+    name = Path(path).name
+    return escape(revision_id(name) or name)
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape(text: str) -> str:
+    """Text shown as itself in GitHub Markdown: no markup, no HTML, no mentions or autolinks."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "@\u200b")  # no @mentions from revision text
+
+
+def escape_code(text: str) -> str:
+    """Text inside a `code span`: only a backtick could end it."""
+    return text.replace("`", "'")
