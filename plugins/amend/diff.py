@@ -29,14 +29,14 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .align import Keys, align_clauses
+from .align import SIMILAR, Keys, align_clauses
 from .clauses import plain_text
 from .flags import Flag, flag_added, flag_changes, flag_removed
 from .model import Clause, ClauseKind, Document
-from .redline import Op, Piece, diff_words, normalize
+from .redline import Op, Piece, bag_similarity, diff_words, normalize, similarity, word_keys
 
 PREAMBLE_ID = "preamble"
 
@@ -64,6 +64,7 @@ class ClauseDiff:
     redline: tuple[Piece, ...]
     children: tuple[ClauseDiff, ...] = ()
     formatting_only: bool = False
+    moved_to: str | None = None  # a removed clause whose text now stands elsewhere: that entry's id
 
     @property
     def clause(self) -> Clause:
@@ -164,7 +165,7 @@ class DocumentDiff:
 def diff_documents(old: Document, new: Document) -> DocumentDiff:
     """Compare two documents clause by clause (SPEC "The redline")."""
     keys = Keys()
-    entries = list(_diff_lists(old.clauses, new.clauses, keys))
+    entries = _rematch(list(_diff_lists(old.clauses, new.clauses, keys)), keys)
     preamble = _diff_preamble(old.preamble, new.preamble, keys)
     if preamble is not None:
         entries.insert(0, preamble)
@@ -223,6 +224,119 @@ def _diff_lists(old: tuple[Clause, ...], new: tuple[Clause, ...], keys: Keys) ->
             yield _one_sided(new[row.new], ChangeStatus.ADDED, top=True)
         elif row.old is not None:
             yield _one_sided(old[row.old], ChangeStatus.REMOVED, top=True)
+
+
+CROSS_LIMIT = 40_000  # removed x added clauses beyond which only exact wording is matched across levels
+
+
+def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
+    """Pair clauses that moved to another level or parent (a clause folded into another, or split out).
+
+    Alignment works inside one list of siblings; a clause that left its parent
+    shows there as removed and elsewhere as added. Here every removed clause is
+    compared with every added one on its own title and text (sub-clauses are
+    compared on their own); pairs at least :data:`amend.align.SIMILAR` alike,
+    best first, become one moved entry where the clause now stands, and the
+    removed entry stays where it stood, pointing there (``moved_to``), without
+    an obligation flag: the obligation did not go.
+    """
+    removed: list[tuple[ClauseDiff, int]] = []
+    added: list[tuple[ClauseDiff, int]] = []
+
+    def collect(entry: ClauseDiff, parent: int) -> None:
+        if entry.status is ChangeStatus.REMOVED:
+            removed.append((entry, parent))
+        elif entry.status is ChangeStatus.ADDED:
+            added.append((entry, parent))
+        for child in entry.children:
+            collect(child, id(entry))
+
+    for entry in entries:
+        collect(entry, 0)
+    if not removed or not added:
+        return entries
+
+    def own(clause: Clause) -> tuple[str, ...]:
+        return tuple(word_keys(clause.title)) + keys.own(clause)
+
+    exact_only = len(removed) * len(added) > CROSS_LIMIT
+    candidates: list[tuple[float, int, int]] = []
+    for r_index, (r_entry, _) in enumerate(removed):
+        r_clause = r_entry.clause
+        if not r_clause.text:
+            continue
+        r_own = own(r_clause)
+        for a_index, (a_entry, _) in enumerate(added):
+            a_clause = a_entry.clause
+            if not a_clause.text:
+                continue
+            a_own = own(a_clause)
+            if r_own == a_own:
+                candidates.append((-1.0, r_index, a_index))
+            elif not exact_only and bag_similarity(r_own, a_own) >= SIMILAR:
+                score = similarity(r_own, a_own)
+                if score >= SIMILAR:
+                    candidates.append((-score, r_index, a_index))
+    if not candidates:
+        return entries
+    candidates.sort()
+    partner: dict[int, tuple[ClauseDiff, bool]] = {}  # id(added entry) → (removed entry, moved)
+    moved_to: dict[int, str] = {}  # id(removed entry) → new id
+    used: set[int] = set()
+    for _, r_index, a_index in candidates:
+        r_entry, r_parent = removed[r_index]
+        a_entry, a_parent = added[a_index]
+        if id(r_entry) in used or id(a_entry) in partner:
+            continue
+        used.add(id(r_entry))
+        partner[id(a_entry)] = (r_entry, r_parent != a_parent)
+        if r_parent != a_parent:
+            moved_to[id(r_entry)] = a_entry.clause.id
+
+    def rebuild(entry: ClauseDiff, parent_status: ChangeStatus | None) -> ClauseDiff | None:
+        children = tuple(
+            kept for child in entry.children if (kept := rebuild(child, entry.status)) is not None
+        )
+        found = partner.get(id(entry))
+        if found is not None:
+            r_entry, moved = found
+            return _paired_across(r_entry.clause, entry.clause, children, keys, moved)
+        if id(entry) in used and id(entry) not in moved_to:
+            return None  # paired with a clause in the same list: shown there
+        changed = replace(entry, children=children, moved_to=moved_to.get(id(entry), entry.moved_to))
+        if entry.status in (ChangeStatus.ADDED, ChangeStatus.REMOVED) and parent_status is not entry.status:
+            changed = replace(changed, flags=tuple(_obligation_flags(changed)))
+        return changed
+
+    return [kept for entry in entries if (kept := rebuild(entry, None)) is not None]
+
+
+def _obligation_flags(entry: ClauseDiff) -> list[Flag]:
+    """The obligation flag of an outermost added or removed entry, over what did not move elsewhere."""
+    texts = [e.clause.text for e in entry.walk() if e.status is entry.status and e.moved_to is None and e.clause.text]
+    whole = " ".join(texts)
+    return flag_added(whole) if entry.status is ChangeStatus.ADDED else flag_removed(whole)
+
+
+def _paired_across(old: Clause, new: Clause, children: tuple[ClauseDiff, ...], keys: Keys, moved: bool) -> ClauseDiff:
+    """The entry of a clause paired across lists: its own words compared, its sub-clauses as found."""
+    redline = diff_words(old.text, new.text)
+    same_own = keys.own(old) == keys.own(new) and normalize(old.title) == normalize(new.title)
+    same_wording = same_own and all(c.status is ChangeStatus.UNCHANGED and not c.moved for c in children)
+    score = similarity(tuple(word_keys(old.title)) + keys.own(old), tuple(word_keys(new.title)) + keys.own(new))
+    return ClauseDiff(
+        id=new.id,
+        status=ChangeStatus.UNCHANGED if same_wording else ChangeStatus.MODIFIED,
+        moved=moved,
+        old=old,
+        new=new,
+        similarity=1.0 if same_wording else round(score, 2),
+        flags=() if keys.own(old) == keys.own(new) else tuple(flag_changes(old.text, new.text, redline)),
+        redline=redline,
+        children=children,
+        formatting_only=same_wording
+        and (old.source != new.source or old.title != new.title or any(c.formatting_only for c in children)),
+    )
 
 
 def _one_sided(clause: Clause, status: ChangeStatus, top: bool) -> ClauseDiff:

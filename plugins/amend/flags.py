@@ -45,20 +45,26 @@ _WORDS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     "hundred|thousand|million|billion|a|an|half|several"
 )
-_DIGITS = r"\d[\d,]*(?:\.\d+)?"
+_DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SPELLED = rf"(?:{_WORDS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORDS}))*"
 _UNIT = r"(?:(?:business|calendar|working|banking)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?)\b"
 DURATION = re.compile(
     rf"\b(?:(?:{_SPELLED})(?:\s*\(\s*{_DIGITS}\s*\))?|{_DIGITS})[\s-]+{_UNIT}",
     re.IGNORECASE,
 )
-# A number: digits (with currency or percent), or a spelled number followed by its digits, "ten (10)".
+_REF = r"\d+(?:\.\d+)*(?:\([a-z0-9]{1,4}\))*"
+# A number: a reference to other clauses ("sections 5, 6 and 7") or to a statute ("45 C.F.R. § 164.304")
+# quoted whole; digits with currency or percent; a spelled number followed by its digits, "ten (10)".
 NUMBER = re.compile(
-    rf"(?:[$€£]\s?|\b(?:USD|EUR|GBP)\s?)?\b{_DIGITS}(?:\s?(?:%|percent\b))?|\b(?:{_SPELLED})\s*\(\s*{_DIGITS}\s*\)",
+    rf"\b(?:sections?|clauses?|articles?|paragraphs?|exhibits?|schedules?)\s+{_REF}"
+    rf"(?:\s*(?:,|and|or|through|to)\s*(?:and\s+|or\s+)?{_REF})*"
+    rf"|\b\d+\s+(?:C\.F\.R\.|U\.S\.C\.)\s*(?:(?:§+|Parts?)\s*)?{_REF}(?:\s*(?:,|and|or|through|to)\s*{_REF})*"
+    rf"|§+\s*{_REF}"
+    rf"|(?:[$€£]\s?|\b(?:USD|EUR|GBP)\s?)?\b{_DIGITS}(?:\s?(?:%|percent\b))?|\b(?:{_SPELLED})\s*\(\s*{_DIGITS}\s*\)",
     re.IGNORECASE,
 )
 MODAL = re.compile(
-    r"\b(?:shall|must|will|may|should|can|could|might|would)(?:\s+not\b)?|\b(?:cannot|won't|shan't|mustn't)\b",
+    r"\b(?:shall|must|will|may|should|can|could|might|would)\b(?:\s+not\b)?|\b(?:cannot|won't|shan't|mustn't)\b",
     re.IGNORECASE,
 )
 OBLIGATION = re.compile(
@@ -104,7 +110,7 @@ def _around(pattern: re.Pattern[str], text: str, span: tuple[int, int]) -> list[
     found: list[str] = []
     for match in pattern.finditer(text):
         if start == end:
-            hit = match.start() < start < match.end()
+            hit = match.start() <= start <= match.end()
         else:
             hit = match.start() < end and start < match.end()
         if hit:
@@ -126,8 +132,18 @@ def _inside(number: str, durations: list[str]) -> bool:
     return any(number in duration for duration in durations)
 
 
+_CONTRACTIONS = {"cannot": "can not", "won't": "will not", "shan't": "shall not", "mustn't": "must not"}
+
+
 def _differ(old: list[str], new: list[str]) -> bool:
-    return [normalize(x).lower() for x in old] != [normalize(x).lower() for x in new]
+    def key(found: list[str]) -> list[str]:
+        out = []
+        for item in found:
+            text = normalize(item).lower()
+            out.append(_CONTRACTIONS.get(text, text))
+        return out
+
+    return key(old) != key(new)
 
 
 def _join(found: list[str]) -> str | None:
@@ -135,9 +151,17 @@ def _join(found: list[str]) -> str | None:
 
 
 def _unique(flags: list[Flag]) -> list[Flag]:
+    """Flags without repeats; a one-sided flag is dropped when a two-sided one already quotes that side."""
     seen: set[Flag] = set()
+    quoted = {(f.kind, "old", f.old) for f in flags if f.old and f.new} | {
+        (f.kind, "new", f.new) for f in flags if f.old and f.new
+    }
     out: list[Flag] = []
     for flag in flags:
+        if flag.old is None and (flag.kind, "new", flag.new) in quoted:
+            continue
+        if flag.new is None and (flag.kind, "old", flag.old) in quoted:
+            continue
         if flag not in seen:
             seen.add(flag)
             out.append(flag)

@@ -46,7 +46,7 @@ class Piece(NamedTuple):
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 _SPACE = re.compile(r"\s+")
-# Typographic quotes and primes read as the same wording as their straight forms.
+# Typographic quotes and primes read as the same wording as their straight forms;
 _QUOTES = str.maketrans(
     {
         "\u201c": '"',
@@ -63,6 +63,9 @@ _QUOTES = str.maketrans(
         "\u2032": "'",
         "\u00b4": "'",
         "`": "'",
+        # A list bullet written "*" or "•" where it was "-" is list style, not wording.
+        "*": "-",
+        "\u2022": "-",
     }
 )
 
@@ -164,7 +167,7 @@ def diff_words(old: str, new: str) -> tuple[Piece, ...]:
             if new_end > new_at:
                 pieces.append(Piece(Op.INSERT, new[new_at:new_end]))
         old_at, new_at = old_end, new_end
-    return tidy(pieces)
+    return cleanup(tidy(pieces))
 
 
 def _units(text: str) -> list[str]:
@@ -222,6 +225,65 @@ def tidy(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
                 out.append(Piece(Op.EQUAL, text))
     flush()
     return tuple(out)
+
+
+_WORD = re.compile(r"\w")
+
+
+def cleanup(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """Make a redline read as a person would mark it, without changing either side.
+
+    Two passes until nothing moves: an insertion (or deletion) that repeats
+    the unchanged run after it slides over it ("{+, as in 45 C+}.{+F.R.+}"
+    becomes "{+, as in 45 C.F.R+}."), and a run of spaces and punctuation
+    caught between two changes joins them.
+    """
+    current = tuple(pieces)
+    for _ in range(len(current) + 1):
+        changed = _slide(current)
+        changed = _absorb(changed)
+        if changed == current:
+            break
+        current = changed
+    return current
+
+
+def _slide(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    out = list(pieces)
+    for index in range(len(out) - 2):
+        first, middle, last = out[index], out[index + 1], out[index + 2]
+        if first.op is Op.EQUAL or middle.op is not Op.EQUAL or last.op is not first.op:
+            continue
+        if index > 0 and out[index - 1].op not in (Op.EQUAL, first.op):
+            continue  # a replacement on the left: leave it to _absorb
+        if index + 3 < len(out) and out[index + 3].op not in (Op.EQUAL, first.op):
+            continue
+        joined = first.text + middle.text + last.text
+        if joined.endswith(middle.text):
+            out[index : index + 3] = [
+                Piece(first.op, joined[: len(joined) - len(middle.text)]),
+                Piece(Op.EQUAL, middle.text),
+                Piece(first.op, ""),
+            ]
+            return tidy(out)
+    return tuple(out)
+
+
+def _absorb(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    out: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        between = 0 < index < len(pieces) - 1
+        if (
+            piece.op is Op.EQUAL
+            and between
+            and not _WORD.search(piece.text)
+            and pieces[index - 1].op is not Op.EQUAL
+            and pieces[index + 1].op is not Op.EQUAL
+        ):
+            out.extend((Piece(Op.DELETE, piece.text), Piece(Op.INSERT, piece.text)))
+        else:
+            out.append(piece)
+    return tidy(out)
 
 
 def old_text(pieces: Sequence[Piece]) -> str:
