@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]  # feedparser ships no type information
 import pytest
 from amend.feeds import addresses, render_atom
 from amend.revisions import load_revisions, parse_revision
