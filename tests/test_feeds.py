@@ -147,19 +147,48 @@ def test_the_first_revision_has_no_redline_link() -> None:
             assert "compare" not in entry.content[0].value
 
 
+def overlapping_timeline(as_of: date) -> Timeline:
+    """The sample with the third revision posted while the second is still in its notice window."""
+    text = (GOLDEN / "revisions" / "2025-10-17.md").read_text(encoding="utf-8")
+    third, problems = parse_revision(text.replace("posted: 2025-09-17", "posted: 2025-03-20"), Path("2025-10-17.md"))
+    assert third is not None, problems
+    others = [r for r in load_revisions(GOLDEN / "revisions").revisions if r.id != "2025-10-17"]
+    return build_timeline([*others, third], as_of)
+
+
+ADJACENT = "2025-04-15...2025-10-17"
+
+
+def redline_of(feed: feedparser.FeedParserDict, entry_id_end: str) -> str | None:
+    entry = next(e for e in feed.entries if e.id.endswith(entry_id_end))
+    return next((link.href for link in entry.links if "/compare/" in link.href), None)
+
+
 def test_a_revision_posted_during_another_notice_window_is_compared_with_the_revision_in_force() -> None:
     # The 2025-04-15 revision is announced but not yet in force when a later one is posted: readers compare
-    # the new text with what binds them today, the 2024-03-01 revision.
-    text = (GOLDEN / "revisions" / "2025-10-17.md").read_text(encoding="utf-8").replace(
-        "posted: 2025-09-17", "posted: 2025-03-20"
-    )
-    folder = load_revisions(GOLDEN / "revisions")
-    overlapping = [r for r in folder.revisions if r.id != "2025-10-17"]
-    third, problems = parse_revision(text, Path("baa_versions/2025-10-17.md"))
-    assert third is not None, problems
-    feed = parsed(render_atom(build_timeline([*overlapping, third], date(2025, 3, 25)), SITE))
-    entry = next(e for e in feed.entries if e.id.endswith("2025-10-17/posted"))
-    assert entry.links[-1].href.endswith("/compare/2024-03-01...2025-10-17/")
+    # the new text with what binds them that day, the 2024-03-01 revision.
+    feed = parsed(render_atom(overlapping_timeline(date(2025, 3, 25)), SITE))
+    assert redline_of(feed, "2025-10-17/posted") == f"{SITE}security/baa/compare/2024-03-01...2025-10-17/"
+
+
+@pytest.mark.parametrize(
+    ("pages", "posted_redline", "in_force_redline"),
+    [
+        pytest.param(None, "2024-03-01...2025-10-17", ADJACENT, id="every-pair-has-a-page"),
+        pytest.param({ADJACENT}, ADJACENT, ADJACENT, id="adjacent-only"),
+        pytest.param(set(), None, None, id="no-compare-pages"),
+    ],
+)
+def test_redline_links_go_only_to_compare_pages_the_site_has(
+    pages: set[str] | None, posted_redline: str | None, in_force_redline: str | None
+) -> None:
+    def has_compare(old: str, new: str) -> bool:
+        return pages is None or f"{old}...{new}" in pages
+
+    feed = parsed(render_atom(overlapping_timeline(date(2025, 10, 17)), SITE, has_compare=has_compare))
+    base = f"{SITE}security/baa/compare/"
+    assert redline_of(feed, "2025-10-17/posted") == (f"{base}{posted_redline}/" if posted_redline else None)
+    assert redline_of(feed, "2025-10-17/in-force") == (f"{base}{in_force_redline}/" if in_force_redline else None)
 
 
 def test_entry_ids_are_stable_across_builds_on_different_days() -> None:

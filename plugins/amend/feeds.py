@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
@@ -30,6 +31,9 @@ FEED_NAME = "feed.xml"
 CALENDAR_NAME = "calendar.ics"
 # The time stamp of a feed with no entries: it must not be the build time, and there is no revision date.
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Whether the site has a compare page for (old, new): links are only made to pages that exist.
+CompareCheck = Callable[[str, str], bool]
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -105,24 +109,33 @@ def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
     return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path)
 
 
-def notice_baseline(timeline: Timeline, entry: Entry) -> Revision | None:
+def notice_baseline(timeline: Timeline, entry: Entry, has_compare: CompareCheck | None = None) -> Revision | None:
     """The revision a newly posted one is compared against: the one in force on its posted day.
 
-    When nothing was in force that day (the first revisions), the previous
-    published revision, if any. A draft is never named, so nothing about it
-    leaks through a link.
+    When nothing was in force that day (the first revisions), or the site has
+    no compare page for that pair (``has_compare``, e.g. the site plan's), the
+    previous published revision, if any. A draft is never named, so nothing
+    about it leaks through a link.
     """
     posted = entry.revision.posted
     published = [e.revision for e in timeline.published if e.id != entry.id]
     in_force = [r for r in published if r.effective <= posted]
     if in_force:
-        return max(in_force, key=lambda r: (r.effective, r.id))
-    return _published_previous(timeline, entry)
+        baseline = max(in_force, key=lambda r: (r.effective, r.id))
+        if has_compare is None or has_compare(baseline.id, entry.id):
+            return baseline
+    previous = _published_previous(timeline, entry)
+    if previous is not None and has_compare is not None and not has_compare(previous.id, entry.id):
+        return None
+    return previous
 
 
-def replaced_revision(timeline: Timeline, entry: Entry) -> Revision | None:
+def replaced_revision(timeline: Timeline, entry: Entry, has_compare: CompareCheck | None = None) -> Revision | None:
     """The revision that ``entry``'s revision replaced when it took effect (the previous one)."""
-    return _published_previous(timeline, entry)
+    previous = _published_previous(timeline, entry)
+    if previous is not None and has_compare is not None and not has_compare(previous.id, entry.id):
+        return None
+    return previous
 
 
 def _published_previous(timeline: Timeline, entry: Entry) -> Revision | None:
@@ -189,13 +202,13 @@ class FeedItem:
         return (self.day, 0 if self.event is Event.POSTED else 1, self.revision.id)
 
 
-def feed_entries(timeline: Timeline, where: Addresses) -> list[FeedItem]:
+def feed_entries(timeline: Timeline, where: Addresses, has_compare: CompareCheck | None = None) -> list[FeedItem]:
     """Every entry of the feed, newest first: "posted" for each published revision, "in force" once effective."""
     entries: list[FeedItem] = []
     for entry in timeline.published:
         revision = entry.revision
         name = _name(revision)
-        baseline = notice_baseline(timeline, entry)
+        baseline = notice_baseline(timeline, entry, has_compare)
         entries.append(
             FeedItem(
                 revision=revision,
@@ -210,7 +223,7 @@ def feed_entries(timeline: Timeline, where: Addresses) -> list[FeedItem]:
             )
         )
         if revision.effective <= timeline.as_of:
-            replaced = replaced_revision(timeline, entry)
+            replaced = replaced_revision(timeline, entry, has_compare)
             replacing = f", replacing revision {replaced.id}" if replaced else ""
             entries.append(
                 FeedItem(
@@ -235,15 +248,18 @@ def render_atom(
     base_path: str = DEFAULT_BASE_PATH,
     title: str = "",
     author: str = "",
+    *,
+    has_compare: CompareCheck | None = None,
 ) -> bytes:
     """The Atom feed of ``timeline`` as UTF-8 bytes, identical for identical input.
 
     ``title`` defaults to the document's title followed by "revisions";
-    ``author`` (Atom requires one) defaults to the document's title. The feed's
+    ``author`` (Atom requires one) defaults to the document's title.
+    ``has_compare`` says which compare pages the site has (default: all). The feed's
     ``updated`` is the date of its newest entry, never the build time.
     """
     where = addresses(site_url, base_path)
-    entries = feed_entries(timeline, where)
+    entries = feed_entries(timeline, where, has_compare)
     latest = timeline.latest
     document_title = latest.revision.title if latest else "Document"
     feed_title = xml_text(title or f"{document_title}: revisions")

@@ -22,18 +22,35 @@ from datetime import date, timedelta
 
 import icalendar
 
-from .feeds import DEFAULT_BASE_PATH, Addresses, addresses, midnight_utc, notice_baseline, notice_phrase
+from .feeds import (
+    DEFAULT_BASE_PATH,
+    Addresses,
+    CompareCheck,
+    addresses,
+    midnight_utc,
+    notice_baseline,
+    notice_phrase,
+    replaced_revision,
+)
 from .model import Revision, Status
 from .timeline import Entry, Timeline
 
 PRODID = "-//amend//Revision calendar 1.0//EN"
 
 
-def render_ics(timeline: Timeline, site_url: str, base_path: str = DEFAULT_BASE_PATH, title: str = "") -> bytes:
+def render_ics(
+    timeline: Timeline,
+    site_url: str,
+    base_path: str = DEFAULT_BASE_PATH,
+    title: str = "",
+    *,
+    has_compare: CompareCheck | None = None,
+) -> bytes:
     """The calendar of ``timeline`` as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
 
     ``title`` names the calendar in readers' apps; it defaults to the
-    document's title followed by "revisions".
+    document's title followed by "revisions". ``has_compare`` says which
+    compare pages the site has (default: all).
     """
     where = addresses(site_url, base_path)
     if not where.host:
@@ -59,9 +76,10 @@ def render_ics(timeline: Timeline, site_url: str, base_path: str = DEFAULT_BASE_
     events: list[tuple[date, int, str, icalendar.Event]] = []
     for entry in timeline.published:
         revision = entry.revision
-        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where)))
+        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare)))
         if entry.status is Status.UPCOMING:
-            events.append((notice_window_end(revision), 0, revision.id, _notice_event(timeline, entry, where)))
+            notice = _notice_event(timeline, entry, where, has_compare)
+            events.append((notice_window_end(revision), 0, revision.id, notice))
     for _, _, _, event in sorted(events, key=lambda e: e[:3]):
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -72,9 +90,11 @@ def notice_window_end(revision: Revision) -> date:
     return revision.effective - timedelta(days=1)
 
 
-def _effective_event(timeline: Timeline, entry: Entry, where: Addresses) -> icalendar.Event:
+def _effective_event(
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+) -> icalendar.Event:
     revision = entry.revision
-    replaced = entry.previous if entry.previous and _published(timeline, entry.previous) else None
+    replaced = replaced_revision(timeline, entry, has_compare)
     lines = [
         revision.summary,
         "",
@@ -94,9 +114,11 @@ def _effective_event(timeline: Timeline, entry: Entry, where: Addresses) -> ical
     )
 
 
-def _notice_event(timeline: Timeline, entry: Entry, where: Addresses) -> icalendar.Event:
+def _notice_event(
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+) -> icalendar.Event:
     revision = entry.revision
-    baseline = notice_baseline(timeline, entry)
+    baseline = notice_baseline(timeline, entry, has_compare)
     lines = [
         f"Last day of the notice window: revision {revision.id} takes effect tomorrow, "
         f"{revision.effective.isoformat()}.",
@@ -142,8 +164,3 @@ def _uid(where: Addresses, revision: Revision, event: str) -> str:
     path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
     local = f"{path}-{revision.id}-{event}" if path else f"{revision.id}-{event}"
     return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{revision.id}:{event}"
-
-
-def _published(timeline: Timeline, revision: Revision) -> bool:
-    entry = timeline.entry(revision.id)
-    return entry is not None and entry.status is not Status.DRAFT
