@@ -37,6 +37,7 @@ TODO: an optional preamble (not a clause).
 TODO: write the first clause. Clauses are level-2 headings "## N. Title", numbered from 1.
 """
 
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")  # YAML breaks lines at or refuses these
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}  # plain, YAML reads these as non-text
 _PLAIN_YAML = re.compile(r"[A-Za-z][A-Za-z0-9 .,&()/'-]*[A-Za-z0-9.)]")  # anything else is double-quoted
 
@@ -154,7 +155,9 @@ def yaml_string(value: str) -> str:
     plain = _PLAIN_YAML.fullmatch(value) and ": " not in value and " #" not in value
     if plain and value.lower() not in _YAML_WORDS:
         return value
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    # A JSON string is a YAML double-quoted scalar; YAML also refuses some characters JSON leaves raw.
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _reasons(latest: Revision | None, posted: date, effective: date, notice_days: int) -> list[str]:

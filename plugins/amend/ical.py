@@ -8,7 +8,7 @@ takes effect (the notice window runs from ``posted`` up to, not including,
 same day and a reader's calendar says "last day to act" before "in force".
 The notice event goes away once the window closes.
 
-Addresses and ids come from :mod:`amend.feeds`, so the feed and the calendar
+Addresses and redline choices come from :mod:`amend.feeds`, so the feed and the calendar
 agree. UIDs never change between builds, DTSTAMP is the revision's posted
 date (when its dates were announced), never the build time, and the same
 timeline always gives the same bytes. Drafts never appear.
