@@ -323,16 +323,22 @@ def render_revision_pdf(
     paper: str = "letter",
     organization: str = "",
     body_html: str | None = None,
+    base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
 ) -> bytes:
-    """One revision as PDF bytes (SPEC ``security/baa/<rev>.pdf``); PdfError when it cannot be exact."""
+    """One revision as PDF bytes (SPEC ``security/baa/<rev>.pdf``); PdfError when it cannot be exact.
+
+    ``base_url`` is the address of the revision's web page, when known: relative
+    links in the text then point at the site instead of nowhere.
+    """
     document_html = render_revision_html(revision, organization=organization, body_html=body_html)
     return render_pdf(
         document_html,
         what=f"revision {revision.id}",
         epoch=_epoch(revision.posted),
         paper=paper,
+        base_url=base_url,
         stylesheet=stylesheet,
         fonts=fonts,
     )
@@ -346,6 +352,7 @@ def render_redline_pdf(
     flags: Sequence[RedlineFlag] = (),
     paper: str = "letter",
     organization: str = "",
+    base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
 ) -> bytes:
@@ -356,6 +363,7 @@ def render_redline_pdf(
         what=f"redline {old.id}...{new.id}",
         epoch=_epoch(new.posted),
         paper=paper,
+        base_url=base_url,
         stylesheet=stylesheet,
         fonts=fonts,
     )
@@ -367,6 +375,7 @@ def render_pdf(
     what: str,
     epoch: int,
     paper: str = "letter",
+    base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
 ) -> bytes:
@@ -384,14 +393,14 @@ def render_pdf(
             raise PdfError(f"PDF for {what}: {role} {path} is missing; {fix}")
     css_text = _page_css(paper, fonts) + stylesheet.read_text(encoding="utf-8")
     identifier = hashlib.sha256(
-        "\0".join((document_html, css_text, fingerprint_files(fonts.paths()))).encode("utf-8")
+        "\0".join((document_html, css_text, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
     ).hexdigest()[:32]
 
     with _watched_logs() as records, _source_date_epoch(epoch):
         fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
         font_config = FontConfiguration()
         css = weasyprint.CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
-        rendered = weasyprint.HTML(string=document_html, url_fetcher=fetcher).render(
+        rendered = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=[css], font_config=font_config
         )
         _raise_for_records(records, what)
@@ -489,6 +498,11 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
         "the image {x} could not be loaded; only local image files can be printed (no request leaves "
         "the machine): fix the reference or remove the image",
+    ),
+    (
+        re.compile(r"Relative URI reference without a base URI: (?P<x>\S+)"),
+        "the address {x} is relative, and the PDF has no page address to resolve it against; "
+        "write it as a full address, or remove it",
     ),
     (
         re.compile(r"Failed to load stylesheet at (?P<x>\S+)"),

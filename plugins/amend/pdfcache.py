@@ -66,6 +66,7 @@ class PdfJob:
     old: SourceFile | None = None
     paper: str = "letter"
     organization: str = ""
+    base_url: str = ""  # the web page's address, so relative links in the text lead somewhere
 
     def describe(self) -> str:
         stem = self.new.name.removesuffix(".md")
@@ -83,14 +84,18 @@ class PdfBatch:
     reused: tuple[str, ...]
 
 
-def revision_job(name: str, revision: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
+def revision_job(
+    name: str, revision: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+) -> PdfJob:
     """The job for one revision's PDF, e.g. ``revision_job(urls.pdf(rev.id), rev, paper=settings.paper)``."""
-    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization)
+    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization, base_url)
 
 
-def redline_job(name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
+def redline_job(
+    name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+) -> PdfJob:
     """The job for the redline PDF from ``old`` to ``new``."""
-    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization)
+    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization, base_url)
 
 
 # --- cache keys ---------------------------------------------------------------------------------------
@@ -131,9 +136,13 @@ def render_job(job: PdfJob) -> bytes:
 
     new = _parse(job.new)
     if job.kind == REVISION:
-        return render_revision_pdf(new, paper=job.paper, organization=job.organization)
+        return render_revision_pdf(
+            new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        )
     if job.kind == REDLINE and job.old is not None:
-        return render_redline(_parse(job.old), new, paper=job.paper, organization=job.organization)
+        return render_redline(
+            _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        )
     raise PdfError(f"PDF job {job.name}: unknown kind '{job.kind}' (expected '{REVISION}' or '{REDLINE}')")
 
 
@@ -239,7 +248,9 @@ def _parse(source: SourceFile) -> Revision:
     return revision
 
 
-def render_redline(old: Revision, new: Revision, *, paper: str = "letter", organization: str = "") -> bytes:
+def render_redline(
+    old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str | None = None
+) -> bytes:
     """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
     from .diff import diff_documents
     from .pdf import render_redline_pdf
@@ -250,7 +261,13 @@ def render_redline(old: Revision, new: Revision, *, paper: str = "letter", organ
         raise PdfError(f"redline PDFs need {error.name}, which this build of amend lacks") from None
     diff = diff_documents(old.document, new.document)
     return render_redline_pdf(
-        old, new, views.render_html(diff), flags=redline_flags(diff), paper=paper, organization=organization
+        old,
+        new,
+        views.render_html(diff),
+        flags=redline_flags(diff),
+        paper=paper,
+        organization=organization,
+        base_url=base_url,
     )
 
 
