@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -76,9 +76,9 @@ def render_pr_report(
         if change.kind == ADDED:
             out += _added(change, revision, timeline)
         elif change.kind == MODIFIED:
-            out += _modified(change, revision, timeline)
+            out += _modified(change, revision, timeline, base)
         else:
-            out += _deleted(change)
+            out += _deleted(change, as_of)
     return _finish(out)
 
 
@@ -128,8 +128,10 @@ def _table(changes: Sequence[FileChange], by_path: dict[str, Revision], timeline
         revision = by_path.get(change.path)
         entry = timeline.entry(revision.id) if revision else None
         if revision is None or entry is None:
-            state = "deleted" if change.kind == DELETED else "not a valid revision (see the problems)"
-            out.append(f"| `{escape_code(change.path)}` | {change.kind} | | | | {state} |")
+            old = _old_revision(change) if change.kind == DELETED else None
+            dates = f"{old.posted} | {old.effective} | {old.notice_days} days" if old else " | | "
+            state = "removed from the site" if change.kind == DELETED else "not a valid revision (see the problems)"
+            out.append(f"| `{escape_code(change.path)}` | {change.kind} | {dates} | {state} |")
             continue
         mark = CHECK if _notice_ok(entry, timeline.notice_days) else CROSS
         out.append(
@@ -148,7 +150,7 @@ def _status_words(entry: Entry, as_of: date) -> str:
         return f"upcoming: takes effect in {days} day{'s' if days != 1 else ''}"
     if entry.status is Status.IN_FORCE:
         return "in force"
-    return "superseded"
+    return f"superseded by {entry.superseded_by.id}" if entry.superseded_by else "superseded"
 
 
 # --- one section per file ---------------------------------------------------------------------------
@@ -161,15 +163,17 @@ def _added(change: FileChange, revision: Revision | None, timeline: Timeline) ->
         return [*out, "The file is not a valid revision yet: see the problems above.", ""]
     entry = timeline.entry(revision.id)
     assert entry is not None
-    out += _dates(entry, timeline)
+    out += _dates(entry, timeline, "it would be back-dated")
     previous = entry.previous
     in_force = timeline.in_force.revision if timeline.in_force else None
     if previous is None:
         out += ["This is the first revision: there is nothing to compare it with.", ""]
         return out
+    before = timeline.entry(previous.id)
     relation = "the revision before it"
-    if in_force is not None and in_force.id == previous.id:
-        relation += ", in force today"
+    if before is not None:
+        words = _status_words(before, timeline.as_of)
+        relation += f" ({words} today)" if before.status is Status.IN_FORCE else f" ({words})"
     out += [f"Compared with {escape(previous.id)}, {relation}:", ""]
     out += _redline(previous.document, revision.document)
     if in_force is not None and in_force.id not in (previous.id, revision.id):
@@ -179,35 +183,43 @@ def _added(change: FileChange, revision: Revision | None, timeline: Timeline) ->
     return out
 
 
-def _modified(change: FileChange, revision: Revision | None, timeline: Timeline) -> list[str]:
+def _modified(change: FileChange, revision: Revision | None, timeline: Timeline, base: str) -> list[str]:
     name = _name(change.path)
     out = [f"### Revision {name} changed", ""]
     if revision is not None:
         entry = timeline.entry(revision.id)
         assert entry is not None
-        out += _dates(entry, timeline)
+        out += _dates(entry, timeline, "it would change a posted revision")
     old = _document(change.old_text, change.path)
     new = revision.document if revision is not None else _document(change.new_text, change.path)
     if old is None or new is None:
         return out
+    # Both sides have the same revision id: name them by where they stand, so the redline says which is which.
+    old = replace(old, id=f"{old.id} on {base}")
+    new = replace(new, id=f"{new.id} in this pull request")
     return [*out, "What this pull request changes in it:", "", *_redline(old, new)]
 
 
-def _deleted(change: FileChange) -> list[str]:
+def _deleted(change: FileChange, as_of: date) -> list[str]:
     name = _name(change.path)
-    return [f"### Revision {name} deleted", "", f"The pull request removes `{escape_code(change.path)}`.", ""]
+    out = [f"### Revision {name} deleted", "", f"The pull request removes `{escape_code(change.path)}`."]
+    old = _old_revision(change)
+    if old is not None:
+        took = "took" if old.effective <= as_of else "was to take"
+        out[-1] += f" It was posted on {old.posted} and {took} effect on {old.effective}."
+    return [*out, ""]
 
 
-def _dates(entry: Entry, timeline: Timeline) -> list[str]:
+def _dates(entry: Entry, timeline: Timeline, late: str) -> list[str]:
     revision = entry.revision
     out: list[str] = []
     if revision.summary:
         out += [f"> {escape(revision.summary)}", ""]
     out += [f"**Notice window:** {notice_verdict(entry, timeline.notice_days)}", ""]
-    if entry.status is Status.DRAFT:
+    if revision.posted >= timeline.as_of:
         out += [
-            f"**Merge on or before {revision.posted}.** A revision must reach main by its posted date; merged "
-            "later, it would be back-dated and the check on main would fail.",
+            f"**Merge on or before {revision.posted}.** A revision's text must be on main by its posted date: "
+            f"merged later, {late} and the check on main would fail.",
             "",
         ]
     return out
@@ -234,6 +246,13 @@ def _redline(old: Document, new: Document, collapsed: str | None = None) -> list
     if collapsed:
         return ["<details>", f"<summary>{escape(collapsed)}</summary>", "", body, "", "</details>", ""]
     return [body, ""]
+
+
+def _old_revision(change: FileChange) -> Revision | None:
+    if change.old_text is None:
+        return None
+    revision, _ = parse_revision(change.old_text, Path(change.path), change.path)
+    return revision
 
 
 def _document(text: str | None, path: str) -> Document | None:
