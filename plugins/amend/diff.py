@@ -65,6 +65,8 @@ class ClauseDiff:
     children: tuple[ClauseDiff, ...] = ()
     formatting_only: bool = False
     moved_to: str | None = None  # a removed clause whose text now stands elsewhere: that entry's id
+    matched: float = 0.0  # words the pair shares, title, text and sub-clauses (for ``similarity``)
+    split_from: str | None = None  # an added clause split off a paired one: that entry's id
 
     @property
     def clause(self) -> Clause:
@@ -166,6 +168,7 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     """Compare two documents clause by clause (SPEC "The redline")."""
     keys = Keys()
     entries = _rematch(list(_diff_lists(old.clauses, new.clauses, keys)), keys)
+    entries = _splits_and_merges(entries, keys)
     preamble = _diff_preamble(old.preamble, new.preamble, keys)
     if preamble is not None:
         entries.insert(0, preamble)
@@ -179,10 +182,11 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
     keys = keys or Keys()
     children = tuple(_diff_lists(old.children, new.children, keys))
     identical = keys.raw(old) == keys.raw(new)
+    size = len(keys.content(old)) + len(keys.content(new))
     if identical:
         redline: tuple[Piece, ...] = (Piece(Op.EQUAL, new.text),) if new.text else ()
         same_wording = True
-        score = 1.0
+        matched = size / 2
         flags: tuple[Flag, ...] = ()
     else:
         redline = diff_words(old.text, new.text)
@@ -192,8 +196,12 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
             and normalize(old.title) == normalize(new.title)
             and all(c.status is ChangeStatus.UNCHANGED and not c.moved for c in children)
         )
-        score = 1.0 if same_wording else round(keys.similarity(old, new), 2)
+        # Shared words: of the title, of the text, and of each paired sub-clause (its own count).
+        matched = _shared(tuple(word_keys(old.title)), tuple(word_keys(new.title)))
+        matched += _shared(keys.own(old), keys.own(new))
+        matched += sum(c.matched for c in children)
         flags = () if same_own else tuple(flag_changes(old.text, new.text, redline))
+    score = 1.0 if same_wording else _score(matched, size)
     formatting = same_wording and (
         old.source != new.source
         or old.text != new.text
@@ -213,7 +221,22 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
         redline=redline,
         children=children,
         formatting_only=formatting,
+        matched=matched,
     )
+
+
+def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Words two sequences share in order (symmetric: see :func:`amend.redline.similarity`)."""
+    if a == b:
+        return float(len(a))
+    return similarity(a, b) * (len(a) + len(b)) / 2
+
+
+def _score(matched: float, size: int) -> float:
+    """Similarity for the JSON: two decimals, and below 1.0 for any change of wording."""
+    if size == 0:
+        return 1.0
+    return min(round(2 * matched / size, 2), 0.99)
 
 
 def _diff_lists(old: tuple[Clause, ...], new: tuple[Clause, ...], keys: Keys) -> Iterator[ClauseDiff]:
@@ -311,6 +334,59 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
     return [kept for entry in entries if (kept := rebuild(entry, None)) is not None]
 
 
+CONTAINED = 0.8  # share of a clause's words found in its neighbour for it to count as split off or merged in
+
+
+def _splits_and_merges(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
+    """Recognise, among siblings, a clause split off a paired one or merged into it.
+
+    Alignment pairs a split clause with its best-matching part and reports the
+    other part as added (a merge: the other source as removed). When at least
+    :data:`CONTAINED` of that part's words stand in the paired clause's old text
+    (for a merge, its new text), the part is marked ``split_from`` (or
+    ``moved_to``) the pair, it carries no obligation flag (nothing was
+    obliged anew or released), and the pair's flags compare its old text with
+    the new texts of both parts (or the old texts of both sources with its new
+    text), so that words which only moved are not flagged.
+    """
+    paired = [e for e in entries if e.old is not None and e.new is not None and e.status is ChangeStatus.MODIFIED]
+    extra_old: dict[int, list[str]] = {}
+    extra_new: dict[int, list[str]] = {}
+    marks: dict[int, ClauseDiff] = {}
+    for entry in entries:
+        if entry.status not in (ChangeStatus.ADDED, ChangeStatus.REMOVED) or entry.moved_to or not entry.clause.text:
+            continue
+        own = keys.own(entry.clause)
+        best: tuple[float, ClauseDiff] | None = None
+        for pair in paired:
+            assert pair.old is not None and pair.new is not None
+            other = keys.own(pair.old if entry.status is ChangeStatus.ADDED else pair.new)
+            contained = _shared(own, other) / len(own) if own else 0.0
+            if contained >= CONTAINED and (best is None or contained > best[0]):
+                best = (contained, pair)
+        if best is None:
+            continue
+        pair = best[1]
+        assert pair.new is not None
+        if entry.status is ChangeStatus.ADDED:
+            marks[id(entry)] = replace(entry, flags=(), split_from=pair.new.id)
+            extra_new.setdefault(id(pair), []).append(entry.clause.text)
+        else:
+            marks[id(entry)] = replace(entry, flags=(), moved_to=pair.new.id)
+            extra_old.setdefault(id(pair), []).append(entry.clause.text)
+    out: list[ClauseDiff] = []
+    for entry in entries:
+        entry = marks.get(id(entry), entry)
+        if id(entry) in extra_old or id(entry) in extra_new:
+            assert entry.old is not None and entry.new is not None
+            old_text = " ".join([*extra_old.get(id(entry), []), entry.old.text])
+            new_text = " ".join([entry.new.text, *extra_new.get(id(entry), [])])
+            entry = replace(entry, flags=tuple(flag_changes(old_text, new_text, diff_words(old_text, new_text))))
+        children = tuple(_splits_and_merges(list(entry.children), keys)) if entry.children else ()
+        out.append(replace(entry, children=children) if children != entry.children else entry)
+    return out
+
+
 def _obligation_flags(entry: ClauseDiff) -> list[Flag]:
     """The obligation flag of an outermost added or removed entry, over what did not move elsewhere."""
     texts = [e.clause.text for e in entry.walk() if e.status is entry.status and e.moved_to is None and e.clause.text]
@@ -323,19 +399,21 @@ def _paired_across(old: Clause, new: Clause, children: tuple[ClauseDiff, ...], k
     redline = diff_words(old.text, new.text)
     same_own = keys.own(old) == keys.own(new) and normalize(old.title) == normalize(new.title)
     same_wording = same_own and all(c.status is ChangeStatus.UNCHANGED and not c.moved for c in children)
-    score = similarity(tuple(word_keys(old.title)) + keys.own(old), tuple(word_keys(new.title)) + keys.own(new))
+    old_own, new_own = tuple(word_keys(old.title)) + keys.own(old), tuple(word_keys(new.title)) + keys.own(new)
+    score = similarity(old_own, new_own)
     return ClauseDiff(
         id=new.id,
         status=ChangeStatus.UNCHANGED if same_wording else ChangeStatus.MODIFIED,
         moved=moved,
         old=old,
         new=new,
-        similarity=1.0 if same_wording else round(score, 2),
+        similarity=1.0 if same_wording else min(round(score, 2), 0.99),
         flags=() if keys.own(old) == keys.own(new) else tuple(flag_changes(old.text, new.text, redline)),
         redline=redline,
         children=children,
         formatting_only=same_wording
         and (old.source != new.source or old.title != new.title or any(c.formatting_only for c in children)),
+        matched=score * (len(old_own) + len(new_own)) / 2,
     )
 
 

@@ -141,6 +141,9 @@ def entry_notes(entry: ClauseDiff, where: dict[str, str] | None = None) -> list[
             notes.append(f"was titled “{entry.old.title}”" if entry.old.title else "was untitled")
     if entry.formatting_only:
         notes.append("formatting only")
+    if entry.split_from:
+        source = (where or {}).get(entry.split_from)
+        notes.append(f"split off {source}" if source else "split off another clause")
     if entry.moved_to:
         target = (where or {}).get(entry.moved_to)
         notes.append(f"its text moved to {target}" if target else "its text moved elsewhere")
@@ -208,7 +211,8 @@ def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> st
         if entry.moved_to:
             body = ""
         elif entry.status is ChangeStatus.MODIFIED and any(p.op is not Op.EQUAL for p in display_pieces(entry.redline)):
-            body = _text_redline(excerpt(entry.redline)[0], color)
+            short = len(entry.clause.text) <= LONG_REDLINE
+            body = _text_redline(display_pieces(entry.redline) if short else excerpt(entry.redline)[0], color)
         elif entry.status in (ChangeStatus.ADDED, ChangeStatus.REMOVED):
             body = _text_redline(display_pieces(entry.redline), color)
         if body:

@@ -72,7 +72,7 @@ OBLIGATION = re.compile(
     r"is\s+obligated\s+to|are\s+obligated\s+to|is\s+responsible\s+for|are\s+responsible\s+for)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.;:!?]*[.;:!?]?")
+_SENTENCE = re.compile(r"(?:[^.;!?]|[.;!?](?!\s|$))+[.;!?]?")  # "99.9%" does not end a sentence
 EXCERPT = 160  # characters of a sub-clause quoted in an obligation flag
 
 
