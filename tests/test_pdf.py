@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
 from amend import cli
+from amend.diff import diff_documents
 from amend.document_html import render_document_html, toc_entries
 from amend.model import ClauseKind, Revision
 from amend.pdf import (
@@ -26,10 +30,8 @@ from amend.pdf import (
     render_revision_html,
     render_revision_pdf,
 )
-from amend.pdfcache import PdfJob, SourceFile, job_key, render_job, render_pdfs, revision_job
+from amend.pdfcache import PdfJob, SourceFile, job_key, render_job, render_pdfs, render_redline, revision_job
 from amend.revisions import load_document, load_revisions, parse_revision
-from pypdf import PdfReader
-from pypdf.generic import Destination
 
 ROOT = Path(__file__).resolve().parent.parent
 BAA = ROOT / "baa_versions"
@@ -410,22 +412,69 @@ def test_another_process_renders_the_same_bytes(baa_pdf: tuple[Revision, bytes],
 # --- redline ------------------------------------------------------------------------------------------
 
 
-def test_a_redline_pdf_marks_insertions_and_deletions_in_black_and_white(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def baa_redline(baa: tuple[Revision, ...]) -> tuple[Revision, Revision, bytes]:
+    old, new = baa[1], baa[2]
+    return old, new, render_redline(old, new, organization=ORGANIZATION)
+
+
+def test_a_redline_pdf_tags_deletions_and_insertions_in_words(baa_redline: tuple[Revision, Revision, bytes]) -> None:
+    old, new, data = baa_redline
+    text = re.sub(r"\s+", " ", pdf_text(data))
+    diff = diff_documents(old.document, new.document)
+    changes = [(op, piece) for entry in diff.walk() for op, piece in entry.redline if op.value != "equal"]
+    assert changes
+    for op, piece in changes:
+        tag = "deleted" if op.value == "delete" else "added"
+        opening = " ".join(piece.split()[:6])  # a long piece may run across a page break and its header
+        if opening:
+            assert f"[{tag}: {opening}" in text, (tag, opening)
+
+
+def test_a_redline_pdf_has_its_flags_and_both_revisions_on_the_first_page(
+    baa_redline: tuple[Revision, Revision, bytes],
+) -> None:
+    old, new, data = baa_redline
+    first = re.sub(r"\s+", " ", PdfReader(BytesIO(data)).pages[0].extract_text())
+    assert f"Redline from revision {old.id} to {new.id}" in first
+    assert f"posted {long_date(old.posted)}, effective {long_date(old.effective)}" in first
+    assert f"posted {long_date(new.posted)}, effective {long_date(new.effective)}" in first
+    assert "Look here first" in first
+    diff = diff_documents(old.document, new.document)
+    for _, flag in diff.flags():
+        for wording in (flag.old, flag.new):
+            if wording:
+                assert re.sub(r"\s+", " ", wording)[:20] in first
+
+
+def test_a_redline_pdf_has_a_bookmark_per_clause_and_the_new_revisions_dates(
+    baa_redline: tuple[Revision, Revision, bytes],
+) -> None:
+    old, new, data = baa_redline
+    diff = diff_documents(old.document, new.document)
+    titles = [title for depth, title, _ in outline_titles(PdfReader(BytesIO(data)))]
+    assert len(titles) == len(diff.clauses)
+    for title, entry in zip(titles, diff.clauses, strict=True):
+        assert title.startswith(entry.clause.label)
+        assert entry.status.value in title
+    found = info(data)
+    assert found["/Title"] == f"{new.title}, redline {old.id} to {new.id}"
+    assert found["/CreationDate"] == f"D:{new.posted:%Y%m%d}000000Z"
+    assert found["/ModDate"] == f"D:{new.effective:%Y%m%d}000000Z"
+
+
+def test_a_redline_pdf_uses_only_the_bundled_face(baa_redline: tuple[Revision, Revision, bytes]) -> None:
+    _, _, data = baa_redline
+    assert all("SourceSerif4-Amend" in name and embedded for name, embedded in embedded_fonts(data))
+
+
+def test_flags_given_by_the_caller_are_listed_for_a_body_without_its_own(tmp_path: Path) -> None:
     old = small_revision(tmp_path, "2025-03-01.md")
     new = small_revision(tmp_path, "2025-05-01.md", posted="2025-03-20", effective="2025-05-01")
-    diff_html = (
-        '<section class="amend-clause" id="security"><h2 class="amend-heading" id="security--heading">'
-        '<span class="amend-number">2.</span> Security</h2>'
-        "<p>The provider keeps the data <del>safe</del><ins>encrypted</ins> under lock and key.</p></section>"
-    )
+    body = '<p>The provider keeps the data <del class="amend-rl-del">safe</del> under lock and key.</p>'
     flags = [RedlineFlag("2. Security", "duration", "five (5) business days", "72 hours")]
-    data = render_redline_pdf(old, new, diff_html, flags=flags, organization=ORGANIZATION)
-    text = re.sub(r"\s+", " ", pdf_text(data))
-    assert "Redline from revision 2025-03-01 to 2025-05-01" in text
-    assert "[\u2212safe\u2212]" in text.replace(" ", "") and "[+encrypted+]" in text.replace(" ", "")
+    text = re.sub(r"\s+", " ", pdf_text(render_redline_pdf(old, new, body, flags=flags)))
     assert "2. Security, duration changed: \u201cfive (5) business days\u201d \u2192 \u201c72 hours\u201d" in text
-    assert info(data)["/CreationDate"] == "D:20250320000000Z"
-    assert [title for _, title, _ in outline_titles(PdfReader(BytesIO(data)))] == ["2. Security"]
 
 
 # --- cache and parallel rendering ---------------------------------------------------------------------

@@ -189,10 +189,15 @@ def render_redline_html(
     new: Revision,
     diff_html: str,
     *,
-    flags: Sequence[RedlineFlag] = (),
+    flags: Sequence[RedlineFlag] | None = None,
     organization: str = "",
 ) -> str:
-    """The full HTML document for a redline PDF: title block, the flags to review first, the redline."""
+    """The full HTML document for a redline PDF: title block, how to read the marks, the redline.
+
+    ``diff_html`` is the web page's redline (:func:`amend.diffviews.render_html`),
+    which opens with its own list of flags; ``flags`` adds a list of ours for a
+    redline body that has none.
+    """
     title = new.title or new.document.title
     head = _head(
         title=f"{title}, redline {old.id} to {new.id}",
@@ -219,10 +224,9 @@ def render_redline_html(
         )
         if part
     )
-    review = _flags_section(flags)
-    outline = _outline_css(new.document)
-    body = f'{review}\n<main class="amend-body amend-redline">\n{diff_html}\n</main>'
-    return _page(head, outline, "amend-redline-document", titlepage, body)
+    review = _flags_section(flags) if flags is not None else ""
+    body = f'{review}\n{_REDLINE_LEGEND}\n<main class="amend-body amend-redline">\n{diff_html}\n</main>'
+    return _page(head, _REDLINE_OUTLINE, "amend-redline-document", titlepage, body)
 
 
 def _document_body(document: Document) -> str:
@@ -265,19 +269,28 @@ def _outline_css(document: Document) -> str:
     return "".join(f"h{level}.amend-heading {{ bookmark-level: {rank}; }}\n" for rank, level in ranks)
 
 
+# How to read a printed redline: the marks must survive black-and-white printing and photocopies.
+_REDLINE_LEGEND = (
+    '<p class="amend-legend">How to read this redline: <del class="amend-rl-del">'
+    '<span class="amend-rl-sr">[deleted: </span>deleted words<span class="amend-rl-sr">]</span></del> are '
+    'struck through and <ins class="amend-rl-ins"><span class="amend-rl-sr">[added: </span>added words'
+    '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. Every clause is printed in '
+    "full with its status; unchanged clauses have no marks.</p>"
+)
+# Bookmarks for the redline: one per top-level clause entry, changed or not.
+_REDLINE_OUTLINE = (
+    ".amend-rl-inline > .amend-rl-clause > .amend-rl-head { bookmark-level: 1; bookmark-label: content(text); }\n"
+)
+
+
 def _flags_section(flags: Sequence[RedlineFlag]) -> str:
-    legend = (
-        '<p class="amend-legend">Marks: <ins>inserted words</ins> are underlined and tagged [+ +]; '
-        "<del>deleted words</del> are struck through and tagged [\u2212 \u2212].</p>"
-    )
     if not flags:
         return (
-            '<section class="amend-flags"><h2>Review first</h2>'
-            "<p>No changes of numbers, durations, modal verbs or obligations were found.</p>"
-            f"{legend}</section>"
+            '<section class="amend-flags"><h2>Look here first</h2>'
+            "<p>Nothing flagged: no number, time period, modal verb or obligation changed.</p></section>"
         )
     items = "\n".join(f"<li>{_flag_text(flag)}</li>" for flag in flags)
-    return f'<section class="amend-flags"><h2>Review first</h2>\n<ul>\n{items}\n</ul>\n{legend}</section>'
+    return f'<section class="amend-flags"><h2>Look here first</h2>\n<ul>\n{items}\n</ul>\n</section>'
 
 
 _FLAG_WORDS = {
@@ -349,7 +362,7 @@ def render_redline_pdf(
     new: Revision,
     diff_html: str,
     *,
-    flags: Sequence[RedlineFlag] = (),
+    flags: Sequence[RedlineFlag] | None = None,
     paper: str = "letter",
     organization: str = "",
     base_url: str | None = None,

@@ -28,9 +28,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .diff import DocumentDiff
 from .model import Revision
-from .pdf import STYLESHEET, PdfError, RedlineFlag, bundled_fonts, check_paper, fingerprint_files, renderer_versions
+from .pdf import STYLESHEET, PdfError, bundled_fonts, check_paper, fingerprint_files, renderer_versions
 
 log = logging.getLogger("mkdocs.plugins.amend.pdf")
 
@@ -264,27 +263,10 @@ def render_redline(
         old,
         new,
         views.render_html(diff),
-        flags=redline_flags(diff),
         paper=paper,
         organization=organization,
         base_url=base_url,
     )
-
-
-def redline_flags(diff: DocumentDiff) -> tuple[RedlineFlag, ...]:
-    """The diff's semantic flags as the redline PDF prints them on its first page.
-
-    A flag in a sub-clause is labelled with its top-level clause too
-    (``7. Incident & Breach Reporting, Notice``), so the reader knows where to look.
-    """
-    found: list[RedlineFlag] = []
-    for top in diff.clauses:
-        for entry in top.walk():
-            label = top.clause.label or top.id
-            if entry is not top:
-                label = f"{label}, {entry.clause.label or entry.id}"
-            found.extend(RedlineFlag(label, flag.kind.value, flag.old, flag.new) for flag in entry.flags)
-    return tuple(found)
 
 
 def _read_cached(path: Path) -> bytes | None:
