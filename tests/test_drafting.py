@@ -146,7 +146,10 @@ def test_the_written_file_passes_the_checker_and_is_upcoming_with_the_full_windo
     path, text = result
     assert write_revision(path, text) == []
     loaded = load_revisions(site / "baa_versions", 30, shown_root=site)
-    assert loaded.problems == ()
+    assert [p.render() for p in loaded.problems] == [
+        "baa_versions/2025-12-01.md:5: summary still says TODO; "
+        "write one or two plain sentences on what this revision changes"
+    ]
     new = next(r for r in loaded.revisions if r.id == "2025-12-01")
     assert new.summary == SUMMARY_PLACEHOLDER
     entry = build_timeline(loaded.revisions, D("2025-11-01"), 30).entry("2025-12-01")
@@ -163,7 +166,10 @@ def test_a_first_revision_may_take_effect_the_day_it_is_posted_and_passes_the_ch
     assert path.name == "2026-01-05.md"
     assert write_revision(path, text) == []
     loaded = load_revisions(folder)
-    assert loaded.problems == ()
+    assert {p.message.split(";")[0] for p in loaded.problems} == {
+        "summary still says TODO",
+        "a TODO line is still in the text",
+    }, "everything else passes: only the lines left to write are named"
     assert loaded.revisions[0].title == "Data Processing Addendum"
     assert [c.id for c in loaded.revisions[0].document.clauses] == ["parties"]
 
@@ -245,7 +251,9 @@ def test_amend_new_writes_the_file_and_prints_its_path_dates_and_notice_window(
         "notice window: 30 days (at least 30)",
         "copied from 2025-10-17: edit the text, replace the summary's TODO line, then open a pull request",
     ]
-    assert (site / "baa_versions" / "2025-12-01.md").is_file()
+    new = site / "baa_versions" / "2025-12-01.md"
+    assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", "2025-11-01"]) == 1, "TODO summary"
+    new.write_text(new.read_text(encoding="utf-8").replace(f'"{SUMMARY_PLACEHOLDER}"', "Shortens a deadline."))
     assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", "2025-11-01"]) == 0
 
 

@@ -184,6 +184,7 @@ def parse_revision_meta(
             value = values[key]
             if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(path, lines[key], f"'{key}' must be a non-empty line of text"))
+
     dates: dict[str, date] = {}
     for key in ("posted", "effective"):
         if key in values:

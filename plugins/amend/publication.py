@@ -90,9 +90,14 @@ class Publication:
         site_url = self.settings.site_url
         return {
             urls.feed(): render_atom(
-                self.timeline, site_url, urls.prefix, title=title, author=self.settings.organization
+                self.timeline,
+                site_url,
+                urls.prefix,
+                title=title,
+                author=self.settings.organization,
+                has_compare=self.plan.has_compare,
             ),
-            urls.calendar(): render_ics(self.timeline, site_url, urls.prefix, title=title),
+            urls.calendar(): render_ics(self.timeline, site_url, urls.prefix, title=title, has_compare=self.plan.has_compare),
         }
 
     def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:

@@ -202,6 +202,32 @@ def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
     return problems
 
 
+PLACEHOLDER = re.compile(r"^\s*TODO\b", re.I)
+
+
+def check_placeholders(revision: Revision) -> list[Problem]:
+    """A "TODO" line left by `amend new` must be written before the revision is posted."""
+    problems: list[Problem] = []
+    if PLACEHOLDER.match(revision.summary):
+        problems.append(
+            Problem(
+                revision.path.as_posix(),
+                revision.lines.get("summary"),
+                "summary still says TODO; write one or two plain sentences on what this revision changes",
+            )
+        )
+    for index, line in enumerate(revision.document.body.split("\n")):
+        if PLACEHOLDER.match(line):
+            problems.append(
+                Problem(
+                    revision.path.as_posix(),
+                    revision.document.body_line + index,
+                    "a TODO line is still in the text; write the clause or remove the line",
+                )
+            )
+    return problems
+
+
 def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_root: Path | None = None) -> RevisionSet:
     """Every revision in ``folder`` (sorted by name) and every problem, timeline included."""
     shown_root = shown_root if shown_root is not None else folder.parent
@@ -224,6 +250,7 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
         problems.extend(found)
         if revision is not None:
             revisions.append(revision)
+            problems.extend(check_placeholders(revision))
     if not revisions and not problems:
         problems.append(Problem(_shown(folder, shown_root), None, "no revisions; add a first revision YYYY-MM-DD.md"))
     problems.extend(check_timeline(revisions, notice_days))
