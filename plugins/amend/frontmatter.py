@@ -63,37 +63,79 @@ def split_front_matter(text: str) -> Split:
 
 def parse_front_matter(yaml_text: str, path: str, first_line: int) -> tuple[list[Entry], list[Problem]]:
     """Every top-level key of a front-matter block, with duplicates and syntax errors reported."""
-    try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = error.problem or "invalid YAML"
-        return [], [Problem(path, line, f"front matter is not valid YAML: {what}; write one 'key: value' per line")]
-    except yaml.YAMLError as error:  # a scanner error without a mark
-        return [], [Problem(path, first_line, f"front matter is not valid YAML: {error}")]
-    if node is None:
-        return [], []
+    node, problems = compose_yaml(yaml_text, path, first_line)
+    if problems or node is None:
+        return [], problems
     if not isinstance(node, yaml.MappingNode):
         line = first_line + node.start_mark.line
         return [], [Problem(path, line, "front matter must be 'key: value' lines")]
-    entries: list[Entry] = []
+    items, problems = mapping_items(node, path, first_line)
+    return [Entry(item.key, _plain_value(item.node), item.line) for item in items], problems
+
+
+@dataclass(frozen=True, slots=True)
+class NodeItem:
+    """One key of a YAML mapping with its value still a node (so nested keys keep their lines)."""
+
+    key: str
+    node: yaml.Node
+    line: int
+
+
+def compose_yaml(
+    text: str,
+    path: str,
+    first_line: int,
+    what: str = "front matter",
+    hint: str = "write one 'key: value' per line",
+) -> tuple[yaml.Node | None, list[Problem]]:
+    """The node tree of ``text`` (``None`` when empty), or one problem with its line.
+
+    Shared by front matter and any other YAML a legal team edits (the
+    subprocessor register): ``what`` names the text in the message and
+    ``hint`` says how to fix it. ``first_line`` is the file line of the text's
+    first line.
+    """
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = error.problem or "invalid YAML"
+        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}; {hint}")]
+    except yaml.YAMLError as error:  # a scanner error without a mark
+        return None, [Problem(path, first_line, f"{what} is not valid YAML: {error}")]
+
+
+def mapping_items(
+    node: yaml.MappingNode, path: str, first_line: int, what: str = "front-matter key"
+) -> tuple[list[NodeItem], list[Problem]]:
+    """The keys of one mapping in file order; a key that is not a word or comes twice is a problem.
+
+    ``what`` names a key in messages ("front-matter key", "register key").
+    Of two duplicate keys the first is kept and the second reported, where
+    PyYAML alone would silently keep the last.
+    """
+    items: list[NodeItem] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(path, line, "front-matter keys must be plain words"))
+            problems.append(Problem(path, line, f"{what}s must be plain words"))
             continue
         key = str(key_node.value)
         if key in seen:
-            problems.append(
-                Problem(path, line, f"duplicate front-matter key '{key}' (first on line {seen[key]}); keep one")
-            )
+            problems.append(Problem(path, line, f"duplicate {what} '{key}' (first on line {seen[key]}); keep one"))
             continue
         seen[key] = line
-        entries.append(Entry(key, _plain_value(value_node), line))
-    return entries, problems
+        items.append(NodeItem(key, value_node, line))
+    return items, problems
+
+
+def plain_value(node: yaml.Node) -> object:
+    """A node as plain Python: scalars stay strings (never YAML's guesses at dates or booleans)."""
+    return _plain_value(node)
 
 
 def _plain_value(node: yaml.Node) -> object:
