@@ -230,8 +230,7 @@ def _split_body(body: list[tuple[int, str]], ids: _IdRegistry, parent_id: str) -
             if block.kind == "table":
                 rows = _table_rows(block, ids, parent_id)
                 if rows:
-                    own.extend(block.lines[:2])
-                    subs.extend(rows)
+                    subs.extend(rows)  # the header row names the columns; each row is a thing of its own
                     continue
             own.extend(block.lines)
             own.append("")

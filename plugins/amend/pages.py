@@ -208,39 +208,41 @@ def render_revision_page(entry: Entry, timeline: Timeline, plan: SitePlan, docum
 
 
 def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
-    """Every revision with its dates, notice given, summary and links."""
+    """Every revision, newest first: status, posted, effective, superseded on, notice given, summary, links."""
     here = plan.urls.history()
     links = _Links(plan, here)
-    rows = []
+    items = []
     for entry in reversed(timeline.published):
         rev = entry.revision
         superseded = time_tag(entry.superseded_by.effective) if entry.superseded_by else "—"
-        redline = "—"
+        notice = plural(rev.notice_days, "day") if entry.previous is not None else f"{plural(rev.notice_days, 'day')} (the first revision)"
+        actions = [
+            f'<a href="{links.revision(rev.id)}">Read revision {escape(rev.id)}</a>',
+            f'<a href="{links.pdf(rev.id)}">PDF</a>',
+        ]
         if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
-            redline = f'<a href="{links.compare(entry.previous.id, rev.id)}">from {escape(entry.previous.id)}</a>'
-        rows.append(
-            "<tr>"
-            f'<th scope="row"><a href="{links.revision(rev.id)}">{escape(rev.id)}</a></th>'
-            f"<td>{badge(entry.status)}</td>"
-            f"<td>{time_tag(rev.posted)}</td>"
-            f"<td>{time_tag(rev.effective)}</td>"
-            f"<td>{superseded}</td>"
-            f'<td class="amend-num">{plural(rev.notice_days, "day")}</td>'
-            f"<td>{escape(rev.summary)}</td>"
-            f'<td><a href="{links.pdf(rev.id)}">PDF</a></td>'
-            f"<td>{redline}</td>"
-            "</tr>"
+            actions.append(
+                f'<a href="{links.compare(entry.previous.id, rev.id)}">Changes from {escape(entry.previous.id)}</a>'
+            )
+        items.append(
+            f'<li class="amend-timeline__item" id="revision-{escape(rev.id)}">'
+            f'<h2 class="amend-timeline__title">Revision {escape(rev.id)} {badge(entry.status)}</h2>'
+            '<dl class="amend-timeline__dates">'
+            f"<div><dt>Posted</dt><dd>{time_tag(rev.posted)}</dd></div>"
+            f"<div><dt>Effective</dt><dd>{time_tag(rev.effective)}</dd></div>"
+            f"<div><dt>Superseded on</dt><dd>{superseded}</dd></div>"
+            f"<div><dt>Notice given</dt><dd>{notice}</dd></div>"
+            "</dl>"
+            f'<p class="amend-timeline__summary">{escape(rev.summary)}</p>'
+            f'<p class="amend-timeline__links">{" · ".join(actions)}</p>'
+            "</li>"
         )
-    table = (
-        '<div class="amend-table-wrap"><table class="amend-history">'
-        f"<caption>Revisions of the agreement as of {time_tag(timeline.as_of)}; "
-        f"every amendment gives at least {plural(timeline.notice_days, 'day')} of notice.</caption>"
-        "<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Status</th><th scope=\"col\">Posted</th>"
-        "<th scope=\"col\">Effective</th><th scope=\"col\">Superseded on</th><th scope=\"col\">Notice</th>"
-        "<th scope=\"col\">Summary</th><th scope=\"col\">PDF</th><th scope=\"col\">Redline</th></tr></thead>"
-        "<tbody>" + "".join(rows) + "</tbody></table></div>"
+    intro = (
+        f'<p class="amend-note">Every revision of the agreement as of {time_tag(timeline.as_of)}, newest first. '
+        f"Every amendment is posted at least {plural(timeline.notice_days, 'day')} before it takes effect.</p>"
     )
-    return "\n".join([render_banner(timeline, plan, here), table, render_subscribe(plan, here)])
+    timeline_list = '<ol class="amend-timeline" reversed>' + "".join(items) + "</ol>"
+    return "\n".join(p for p in (render_banner(timeline, plan, here), intro, timeline_list, render_subscribe(plan, here)) if p)
 
 
 def render_pair_picker(timeline: Timeline, plan: SitePlan, here: str, selected: Pair | None) -> str:
