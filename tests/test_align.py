@@ -63,7 +63,12 @@ def test_a_retitled_and_reworded_clause_pairs_by_similarity() -> None:
 def test_unrelated_clauses_are_one_removal_and_one_addition_removed_where_it_stood() -> None:
     old = [clause("Scope", SCOPE), clause("Audit", "Client may audit Provider once a year."), clause("Fees", FEES)]
     new = [clause("Scope", SCOPE), clause("Fees", FEES), clause("Backups", "Provider keeps daily copies for a week.")]
-    assert rows(old, new) == [(0, 0, False, "exact"), (1, None, False, "removed"), (2, 1, False, "exact"), (None, 2, False, "added")]
+    assert rows(old, new) == [
+        (0, 0, False, "exact"),
+        (1, None, False, "removed"),
+        (2, 1, False, "exact"),
+        (None, 2, False, "added"),
+    ]
 
 
 def test_the_chain_that_stays_in_order_keeps_the_most_clauses_then_the_most_words() -> None:
@@ -75,7 +80,11 @@ def test_a_renumbered_clause_is_unchanged_and_keeps_both_numbers() -> None:
     old = parse_document("## 1. Scope\n\nA.\n\n## 2. Fees\n\nPay.\n", "a")
     new = parse_document("## 1. Scope\n\nA.\n\n## 2. Levels\n\nUp.\n\n## 3. Fees\n\nPay.\n", "b")
     fees = diff_documents(old, new).clauses[2]
-    assert (fees.status, fees.old and fees.old.number, fees.new and fees.new.number) == (ChangeStatus.UNCHANGED, "2", "3")
+    assert (fees.status, fees.old and fees.old.number, fees.new and fees.new.number) == (
+        ChangeStatus.UNCHANGED,
+        "2",
+        "3",
+    )
     assert fees.renumbered and not fees.moved
 
 
@@ -119,7 +128,9 @@ def test_alignment_is_one_to_one_and_covers_every_clause(old: list[Clause], new:
 
 
 def _markdown(items: list[tuple[str, str]]) -> str:
-    return "\n".join(f"## {n + 1}. {title}\n\n{body}\n\n**Note.** {body} shall.\n" for n, (title, body) in enumerate(items))
+    return "\n".join(
+        f"## {n + 1}. {title}\n\n{body}\n\n**Note.** {body} shall.\n" for n, (title, body) in enumerate(items)
+    )
 
 
 @given(st.lists(st.tuples(TITLES, BODIES), max_size=8))

@@ -38,7 +38,9 @@ def _check(path: Path, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="\n")
         return
     assert path.is_file(), f"{path} is missing: run with AMEND_UPDATE_GOLDEN=1 and read the result"
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs: rerun with AMEND_UPDATE_GOLDEN=1 and review the change"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{path} differs: rerun with AMEND_UPDATE_GOLDEN=1 and review the change"
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -146,10 +148,18 @@ EXPECTED_ROWS: dict[str, list[tuple[str, str, bool, str | None, str | None]]] = 
 
 EXPECTED_FLAGS: dict[str, list[tuple[str, str | None, str | None]]] = {
     "renumbered": [
-        ("obligation-added", None, "Provider shall keep the service available for at least 99.9% of each calendar month.")
+        (
+            "obligation-added",
+            None,
+            "Provider shall keep the service available for at least 99.9% of each calendar month.",
+        )
     ],
     "added": [
-        ("obligation-added", None, "Provider shall back up Client data every day and keep each backup for fourteen (14) days.")
+        (
+            "obligation-added",
+            None,
+            "Provider shall back up Client data every day and keep each backup for fourteen (14) days.",
+        )
     ],
     "removed": [
         (

@@ -19,6 +19,9 @@ clauses the earlier passes left:
    in the same place, between the same paired neighbours (a clause rewritten
    where it stands).
 
+Passes 5 and 6 never pair two table rows that name different things
+(:func:`may_pair_by_content`).
+
 Numbers are never used to pair: they are what changes when a clause is
 inserted above. Derived ids are slugs of titles, so pass 3 covers them.
 
@@ -43,10 +46,11 @@ addition, hence the lower :data:`SAME_SLOT`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from .model import Clause
+from .model import Clause, ClauseKind
 from .redline import bag_similarity, normalize, similarity, word_keys
 
 SIMILAR = 0.5
@@ -120,6 +124,15 @@ class Keys:
     def similarity(self, old: Clause, new: Clause) -> float:
         """Symmetric content similarity of two clauses (see :func:`amend.redline.similarity`)."""
         return similarity(self.content(old), self.content(new))
+
+
+def may_pair_by_content(old: Clause, new: Clause) -> bool:
+    """Rows of a table of things (a subprocessor, a defined term) are the thing named in their first cell.
+
+    Two rows naming different things are never the same row, however alike the rest
+    of them reads ("| Cloud hosting | United States"): one was removed and one added.
+    """
+    return not (old.kind is ClauseKind.ROW and new.kind is ClauseKind.ROW and title_key(old) != title_key(new))
 
 
 def title_key(clause: Clause) -> str:
@@ -227,6 +240,8 @@ def _pair_by_similarity(
         for j in news:
             if slots is not None and slots[0][i] != slots[1][j]:
                 continue
+            if not may_pair_by_content(old[i], new[j]):
+                continue
             content_j = keys.content(new[j])
             if not content_j or bag_similarity(content_i, content_j) < threshold:
                 continue
@@ -249,10 +264,7 @@ def _slots(
     count: int, partner_of_old: dict[int, int], unpaired: list[int], *, by_old: bool
 ) -> dict[int, tuple[int, int]]:
     """For each unpaired clause, the paired neighbours around it, named by their old index (-1 / count at the ends)."""
-    if by_old:
-        paired_at = {i: i for i in partner_of_old}
-    else:
-        paired_at = {j: i for i, j in partner_of_old.items()}
+    paired_at = {i: i for i in partner_of_old} if by_old else {j: i for i, j in partner_of_old.items()}
     out: dict[int, tuple[int, int]] = {}
     for index in unpaired:
         before = next((paired_at[k] for k in range(index - 1, -1, -1) if k in paired_at), -1)
@@ -294,7 +306,7 @@ def stay_in_order(sequence: Sequence[int], weight: Callable[[int], int]) -> set[
     n = len(sequence)
     if n == 0:
         return set()
-    if all(a < b for a, b in zip(sequence, sequence[1:], strict=False)):
+    if all(a < b for a, b in itertools.pairwise(sequence)):
         return set(sequence)
     size = [(1, weight(v)) for v in sequence]
     best: list[tuple[int, int]] = list(size)

@@ -34,7 +34,9 @@ def resolve_document(argument: str, settings: Settings) -> Document:
     if not path.is_file():
         known = sorted(p.stem for p in settings.revisions_path.glob("*.md")) if settings.revisions_path.is_dir() else []
         hint = f"; known revisions: {', '.join(known)}" if known else ""
-        raise cli.UsageError(f"'{argument}' is neither a revision id in {settings.revisions_dir}/ nor a Markdown file{hint}")
+        raise cli.UsageError(
+            f"'{argument}' is neither a revision id in {settings.revisions_dir}/ nor a Markdown file{hint}"
+        )
     document, problems = load_document(path)
     if document is None:
         raise cli.UsageError("; ".join(problem.render() for problem in problems))

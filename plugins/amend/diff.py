@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .align import SIMILAR, Keys, align_clauses
+from .align import SIMILAR, Keys, align_clauses, may_pair_by_content
 from .clauses import plain_text
 from .flags import Flag, flag_added, flag_changes, flag_removed
 from .model import Clause, ClauseKind, Document
@@ -172,9 +172,7 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     preamble = _diff_preamble(old.preamble, new.preamble, keys)
     if preamble is not None:
         entries.insert(0, preamble)
-    return DocumentDiff(
-        old_id=old.id, new_id=new.id, old_title=old.title, new_title=new.title, clauses=tuple(entries)
-    )
+    return DocumentDiff(old_id=old.id, new_id=new.id, old_title=old.title, new_title=new.title, clauses=tuple(entries))
 
 
 def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool = False) -> ClauseDiff:
@@ -291,7 +289,7 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
         r_own = own(r_clause)
         for a_index, (a_entry, _) in enumerate(added):
             a_clause = a_entry.clause
-            if not a_clause.text:
+            if not a_clause.text or not may_pair_by_content(r_clause, a_clause):
                 continue
             a_own = own(a_clause)
             if r_own == a_own:
@@ -317,9 +315,7 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
             moved_to[id(r_entry)] = a_entry.clause.id
 
     def rebuild(entry: ClauseDiff, parent_status: ChangeStatus | None) -> ClauseDiff | None:
-        children = tuple(
-            kept for child in entry.children if (kept := rebuild(child, entry.status)) is not None
-        )
+        children = tuple(kept for child in entry.children if (kept := rebuild(child, entry.status)) is not None)
         found = partner.get(id(entry))
         if found is not None:
             r_entry, moved = found
@@ -360,6 +356,8 @@ def _splits_and_merges(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff
         best: tuple[float, ClauseDiff] | None = None
         for pair in paired:
             assert pair.old is not None and pair.new is not None
+            if not may_pair_by_content(entry.clause, pair.new):
+                continue
             other = keys.own(pair.old if entry.status is ChangeStatus.ADDED else pair.new)
             contained = _shared(own, other) / len(own) if own else 0.0
             if contained >= CONTAINED and (best is None or contained > best[0]):
@@ -439,7 +437,14 @@ def _one_sided(clause: Clause, status: ChangeStatus, top: bool) -> ClauseDiff:
 
 def _preamble_clause(text: str) -> Clause:
     return Clause(
-        kind=ClauseKind.SECTION, id=PREAMBLE_ID, number=None, title="", source=text, text=plain_text(text), line=0, level=0
+        kind=ClauseKind.SECTION,
+        id=PREAMBLE_ID,
+        number=None,
+        title="",
+        source=text,
+        text=plain_text(text),
+        line=0,
+        level=0,
     )
 
 

@@ -22,8 +22,9 @@ from html import escape
 from .diff import ChangeStatus, ClauseDiff, DocumentDiff, Summary
 from .flags import Flag, FlagKind
 from .model import Clause
-from .redline import Op, Piece, same_words
+from .redline import Op, Piece, normalize, same_words
 
+PATH_SEPARATOR = " \u203a "  # a single right-pointing angle quote between a clause's label and its sub-clause's
 CONTEXT_WORDS = 12  # words of unchanged text kept on each side of a change in an excerpt
 LONG_REDLINE = 700  # characters beyond which the Markdown view folds a clause's full redline
 
@@ -51,7 +52,7 @@ def display_pieces(pieces: Sequence[Piece]) -> list[Piece]:
                 out.append(Piece(Op.EQUAL, inserted.text))
                 index += 2
                 continue
-        elif piece.op is not Op.EQUAL and not piece.text.strip():
+        elif piece.op is not Op.EQUAL and not normalize(piece.text):
             out.append(Piece(Op.EQUAL, piece.text if piece.op is Op.INSERT else ""))
             index += 1
             continue
@@ -103,10 +104,10 @@ def clause_label(clause: Clause) -> str:
 
 
 def walk_with_path(entries: Sequence[ClauseDiff], path: tuple[str, ...] = ()) -> Iterator[tuple[ClauseDiff, str]]:
-    """Every entry with its path of labels, ``7. Incident & Breach Reporting › Timing``."""
+    """Every entry with its path of labels, ``7. Incident & Breach Reporting \u203a Timing``."""
     for entry in entries:
         here = (*path, clause_label(entry.clause))
-        yield entry, " › ".join(here)
+        yield entry, PATH_SEPARATOR.join(here)
         yield from walk_with_path(entry.children, here)
 
 
@@ -194,7 +195,7 @@ def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> st
     changed_lines: list[str] = []
     where = destinations(diff)
     for entry, path in walk_with_path(diff.clauses):
-        depth = path.count(" › ")
+        depth = path.count(PATH_SEPARATOR)
         notes = entry_notes(entry, where)
         if not is_open(entry):
             if depth == 0:
@@ -216,7 +217,9 @@ def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> st
         elif entry.status in (ChangeStatus.ADDED, ChangeStatus.REMOVED):
             body = _text_redline(display_pieces(entry.redline), color)
         if body:
-            changed_lines += textwrap.wrap(body, width, initial_indent=indent + "    ", subsequent_indent=indent + "    ")
+            changed_lines += textwrap.wrap(
+                body, width, initial_indent=indent + "    ", subsequent_indent=indent + "    "
+            )
     out += changed_lines
     if unchanged:
         out += ["", f"Unchanged ({len(unchanged)}): " + "; ".join(unchanged)]
@@ -250,7 +253,9 @@ def md_escape(text: str) -> str:
     """Revision text made inert in GitHub Markdown: HTML escaped, Markdown punctuation backslashed."""
     escaped = _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
     escaped = escaped.replace("\n", " ")
-    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", escaped)
+    return _MD_LINE_START.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", escaped
+    )
 
 
 def _md_redline(pieces: Sequence[Piece]) -> str:
@@ -310,7 +315,14 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
         else:
             text = _md_redline(shown)
             if len(entry.clause.text) > LONG_REDLINE:
-                lines += ["", f"<details><summary>Text ({len(entry.clause.text.split())} words)</summary>", "", text, "", "</details>"]
+                lines += [
+                    "",
+                    f"<details><summary>Text ({len(entry.clause.text.split())} words)</summary>",
+                    "",
+                    text,
+                    "",
+                    "</details>",
+                ]
             else:
                 lines += ["", "> " + text]
     quiet = [entry for entry in diff.clauses if not is_open(entry)]
@@ -327,7 +339,12 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
 def _shows(entry: ClauseDiff) -> bool:
     """Whether an entry gets its own heading in the Markdown view (changed, or moved or renumbered)."""
     if entry.status is ChangeStatus.MODIFIED:
-        return any(p.op is not Op.EQUAL for p in display_pieces(entry.redline)) or entry.retitled or entry.moved or not entry.children
+        return (
+            any(p.op is not Op.EQUAL for p in display_pieces(entry.redline))
+            or entry.retitled
+            or entry.moved
+            or not entry.children
+        )
     return entry.status is not ChangeStatus.UNCHANGED or entry.moved
 
 
@@ -338,9 +355,7 @@ def _cell(text: str, op: Op) -> str:
     return f"<{tag}>{md_escape(text)}</{tag}>"
 
 
-def _md_heading(
-    entry: ClauseDiff, path: str, old_href: str | None, new_href: str | None, where: dict[str, str]
-) -> str:
+def _md_heading(entry: ClauseDiff, path: str, old_href: str | None, new_href: str | None, where: dict[str, str]) -> str:
     notes = entry_notes(entry, where)
     status = entry.status.value + (f"; {'; '.join(notes)}" if notes else "")
     links: list[str] = []
@@ -489,8 +504,7 @@ def _html_head(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDi
             f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(clause_label(entry.new))}{_SR_END}</ins>'
         )
     return (
-        f'<span class="amend-rl-label">{title}</span> {" ".join(badges)} '
-        f"{_html_links(entry, old_href, new_href, diff)}"
+        f'<span class="amend-rl-label">{title}</span> {" ".join(badges)} {_html_links(entry, old_href, new_href, diff)}'
     )
 
 
@@ -499,7 +513,9 @@ def _html_entry(
 ) -> str:
     level = min(3 + depth, 6)
     head = _html_head(entry, old_href, new_href, diff, where)
-    classes = f"amend-rl-clause amend-rl-clause--{entry.status.value}" + (" amend-rl-clause--moved" if entry.moved else "")
+    classes = f"amend-rl-clause amend-rl-clause--{entry.status.value}" + (
+        " amend-rl-clause--moved" if entry.moved else ""
+    )
     text = html_redline(entry.redline)
     body = f'<p class="amend-rl-text">{text}</p>' if text else ""
     if entry.moved_to:
@@ -523,7 +539,10 @@ def _html_side_entry(entry: ClauseDiff, depth: int, diff: DocumentDiff, where: d
     label = escape(clause_label(entry.clause))
     status = entry.status.value
     notes = "".join(f' <span class="amend-rl-note">{escape(n)}</span>' for n in entry_notes(entry, where))
-    head = f'<span class="amend-rl-label">{label}</span> <span class="amend-rl-status amend-rl-status--{status}">{status}</span>{notes}'
+    head = (
+        f'<span class="amend-rl-label">{label}</span> '
+        f'<span class="amend-rl-status amend-rl-status--{status}">{status}</span>{notes}'
+    )
     old = _side(entry.redline, Op.DELETE) if entry.old is not None else ""
     new = _side(entry.redline, Op.INSERT) if entry.new is not None else ""
     old_head = escape(clause_label(entry.old)) if entry.old is not None else ""

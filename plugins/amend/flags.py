@@ -47,7 +47,9 @@ _WORDS = (
 )
 _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SPELLED = rf"(?:{_WORDS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORDS}))*"
-_UNIT = r"(?:(?:business|calendar|working|banking)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?)\b"
+_UNIT = (
+    r"(?:(?:business|calendar|working|banking)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?)\b"
+)
 DURATION = re.compile(
     rf"\b(?:(?:{_SPELLED})(?:\s*\(\s*{_DIGITS}\s*\))?|{_DIGITS})[\s-]+{_UNIT}",
     re.IGNORECASE,
@@ -76,56 +78,66 @@ _SENTENCE = re.compile(r"(?:[^.;!?]|[.;!?](?!\s|$))+[.;!?]?")  # "99.9%" does no
 EXCERPT = 160  # characters of a sub-clause quoted in an obligation flag
 
 
+Found = list[tuple[int, int, str]]  # matches of one pattern in one text: start, end, wording
+
+
+def _find(pattern: re.Pattern[str], text: str) -> Found:
+    return [(m.start(), m.end(), m.group().strip()) for m in pattern.finditer(text)]
+
+
 def flag_changes(old: str, new: str, pieces: Sequence[Piece]) -> list[Flag]:
     """Number, duration and modal flags of one clause's redline (``old``/``new`` are its two texts)."""
+    found = changes(pieces)
+    if not found:
+        return []
+    # Each pattern runs once over each text; every change then picks the matches around it.
+    olds = {p: _find(p, old) for p in (DURATION, NUMBER, MODAL)}
+    news = {p: _find(p, new) for p in (DURATION, NUMBER, MODAL)}
     flags: list[Flag] = []
-    for change in changes(pieces):
-        flags.extend(_flag_change(old, new, change))
+    for change in found:
+        flags.extend(_flag_change(old, new, change, olds, news))
     return _unique(flags)
 
 
-def _flag_change(old: str, new: str, change: Change) -> list[Flag]:
+def _flag_change(
+    old: str, new: str, change: Change, olds: dict[re.Pattern[str], Found], news: dict[re.Pattern[str], Found]
+) -> list[Flag]:
     old_range = (change.old_start, change.old_start + len(change.old))
     new_range = (change.new_start, change.new_start + len(change.new))
     out: list[Flag] = []
-    durations = _around(DURATION, old, old_range), _around(DURATION, new, new_range)
+    durations = _around(olds[DURATION], old_range), _around(news[DURATION], new_range)
     if (durations[0] or durations[1]) and _differ(durations[0], durations[1]):
         out.append(Flag(FlagKind.DURATION, _join(durations[0]), _join(durations[1])))
     else:
-        numbers = _around(NUMBER, old, old_range), _around(NUMBER, new, new_range)
-        numbers = [n for n in numbers[0] if not _inside(n, durations[0])], [
-            n for n in numbers[1] if not _inside(n, durations[1])
-        ]
+        numbers = _around(olds[NUMBER], old_range), _around(news[NUMBER], new_range)
+        numbers = (
+            [n for n in numbers[0] if not _inside(n, durations[0])],
+            [n for n in numbers[1] if not _inside(n, durations[1])],
+        )
         if (numbers[0] or numbers[1]) and _differ(numbers[0], numbers[1]):
             out.append(Flag(FlagKind.NUMBER, _join(numbers[0]), _join(numbers[1])))
-    modals = _within(MODAL, old, old_range), _within(MODAL, new, new_range)
+    modals = _within(olds[MODAL], old, old_range), _within(news[MODAL], new, new_range)
     if (modals[0] or modals[1]) and _differ(modals[0], modals[1]):
         out.append(Flag(FlagKind.MODAL, _join(modals[0]), _join(modals[1])))
     return out
 
 
-def _around(pattern: re.Pattern[str], text: str, span: tuple[int, int]) -> list[str]:
-    """Matches of ``pattern`` in ``text`` that overlap the changed span (or contain an insertion point)."""
+def _around(matches: Found, span: tuple[int, int]) -> list[str]:
+    """Matches that overlap the changed span (or contain an insertion point)."""
     start, end = span
-    found: list[str] = []
-    for match in pattern.finditer(text):
-        if start == end:
-            hit = match.start() <= start <= match.end()
-        else:
-            hit = match.start() < end and start < match.end()
-        if hit:
-            found.append(match.group().strip())
-    return found
+    if start == end:
+        return [words for m_start, m_end, words in matches if m_start <= start <= m_end]
+    return [words for m_start, m_end, words in matches if m_start < end and start < m_end]
 
 
-def _within(pattern: re.Pattern[str], text: str, span: tuple[int, int]) -> list[str]:
-    """Matches of ``pattern`` that overlap or touch the changed span ("will" + " not" → "will not")."""
+def _within(matches: Found, text: str, span: tuple[int, int]) -> list[str]:
+    """Matches that overlap or touch the changed span, across spaces ("will" + " not" → "will not")."""
     start, end = span
     while start > 0 and text[start - 1].isspace():
         start -= 1
     while end < len(text) and text[end].isspace():
         end += 1
-    return [m.group().strip() for m in pattern.finditer(text) if m.start() <= end and start <= m.end()]
+    return [words for m_start, m_end, words in matches if m_start <= end and start <= m_end]
 
 
 def _inside(number: str, durations: list[str]) -> bool:

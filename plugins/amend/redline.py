@@ -70,9 +70,23 @@ _QUOTES = str.maketrans(
 )
 
 
+# Markup that survives in plain text but is not wording: template tags ("{% note %}"), blockquote
+# markers left inside a paragraph, and an alert's marker ("> [!NOTE]" reads as "Note:").
+_MARKUP = re.compile(r"\{%.*?%\}|(?<!\S)>(?=\s|$)")
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
+
+
+def _unmark(text: str) -> str:
+    if "%" in text or ">" in text:
+        text = _MARKUP.sub(" ", text)
+    if "[!" in text:
+        text = _ALERT.sub(lambda m: m.group(1).capitalize() + ":", text)
+    return text
+
+
 def normalize(text: str) -> str:
-    """The comparison key of a text: quotes straightened, white space collapsed and trimmed."""
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+    """The comparison key of a text: markup-only marks dropped, quotes straightened, white space collapsed."""
+    return _SPACE.sub(" ", _unmark(text).translate(_QUOTES)).strip()
 
 
 def same_words(a: str, b: str) -> bool:
@@ -82,7 +96,7 @@ def same_words(a: str, b: str) -> bool:
 
 def word_keys(text: str) -> list[str]:
     """The keys of a text's tokens (words and punctuation marks), spaces left out."""
-    return TOKEN.findall(text.translate(_QUOTES))
+    return TOKEN.findall(_unmark(text).translate(_QUOTES))
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
@@ -140,6 +154,8 @@ def diff_words(old: str, new: str) -> tuple[Piece, ...]:
     old_keys = [old[s:e].translate(_QUOTES) for s, e in old_spans]
     new_keys = [new[s:e].translate(_QUOTES) for s, e in new_spans]
     opcodes = SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+    if not opcodes:  # neither text has a word: they differ in spaces only
+        return tidy(_unit_pieces(old, new))
     pieces: list[Piece] = []
     old_at = new_at = 0
     last = len(opcodes) - 1
