@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from amend import cli
 from amend.clauses import parse_document
+from amend.cli_diff import wants_color
 from amend.diff import diff_documents, to_json
 from amend.diffviews import render_html, render_markdown, render_text
 from amend.flags import FlagKind, flag_added, flag_changes, obligation
@@ -231,3 +235,60 @@ def test_the_markdown_view_puts_flags_before_the_redline() -> None:
 
 def test_pieces_serialise_as_json_pairs() -> None:
     assert json.dumps([list(Piece(Op.DELETE, "x"))]) == '[["delete", "x"]]'
+
+
+# --- the amend diff command ----------------------------------------------------------------------
+
+
+def _site(tmp_path: Path) -> Path:
+    folder = tmp_path / "baa_versions"
+    folder.mkdir()
+    (folder / "2025-04-15.md").write_text(BAA_OLD, encoding="utf-8")
+    (folder / "2025-10-17.md").write_text(BAA_NEW, encoding="utf-8")
+    return tmp_path
+
+
+def test_amend_diff_takes_revision_ids_and_prints_the_spec_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _site(tmp_path)
+    assert cli.main(["--root", str(root), "diff", "2025-04-15", "2025-10-17", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["from", "to", "summary", "clauses", "formatting_only"]
+    assert list(data["summary"])[:5] == ["unchanged", "modified", "added", "removed", "moved"]
+    assert (data["from"], data["to"]) == ("2025-04-15", "2025-10-17")
+    assert list(data["clauses"][1])[:9] == [
+        "id", "status", "moved", "old", "new", "similarity", "flags", "redline", "children",
+    ]  # fmt: skip
+    assert data["clauses"][1]["children"][0]["flags"] == [
+        {"kind": "duration", "old": "five (5) business days", "new": "72 hours"}
+    ]
+
+
+def test_amend_diff_takes_paths_to_files_without_front_matter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _site(tmp_path)
+    old, new = root / "baa_versions" / "2025-04-15.md", root / "baa_versions" / "2025-10-17.md"
+    assert cli.main(["--root", str(root), "diff", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "[-five (5) business days-]{+72 hours+}" in out and "\x1b[" not in out
+
+
+def test_an_unknown_revision_is_one_clear_line_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path)
+    assert cli.main(["--root", str(root), "diff", "2025-01-01", "2025-10-17"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "'2025-01-01' is neither a revision id" in err[0] and "2025-04-15, 2025-10-17" in err[0]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    assert wants_color(_Terminal(), {}) is True
+    assert wants_color(_Terminal(), {"NO_COLOR": "1"}) is False
+    assert wants_color(io.StringIO(), {}) is False
