@@ -63,7 +63,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -387,6 +387,20 @@ def register_timeline(register: Register, as_of: date) -> RegisterTimeline:
         for change in register_changes(register)
     )
     return RegisterTimeline(register=register, as_of=as_of, entries=entries)
+
+
+def known_on(register: Register, day: date) -> Register:
+    """The register as readers knew it on ``day``: nothing announced later (no draft leaks into a redline)."""
+    known: list[Subprocessor] = []
+    for sub in register.subprocessors:
+        if sub.announced > day:
+            continue
+        if sub.end_announced is not None and sub.end_announced > day:
+            sub = replace(sub, end_announced=None, ends=None, replaced_by=None)
+        if sub.withdrawn is not None and sub.withdrawn > day:
+            sub = replace(sub, withdrawn=None)
+        known.append(sub)
+    return replace(register, subprocessors=tuple(known))
 
 
 def list_on(register: Register, day: date) -> tuple[Subprocessor, ...]:
