@@ -128,7 +128,8 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
     actions.append(f'<a class="md-button" href="{links.to(plan.urls.history())}">All revisions</a>')
     return (
         '<header class="amend-revision-header">'
-        f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(entry.status)}</p>'
+        f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(entry.status)} '
+        f'<span class="amend-as-of">as of {time_tag(timeline.as_of)}</span></p>'
         f"{_dates_line(rev)}"
         + "".join(f'<p class="amend-note">{note}</p>' for note in notes)
         + f'<p class="amend-summary"><span class="amend-summary__label">What changed:</span> {escape(rev.summary)}</p>'
@@ -158,7 +159,8 @@ def render_current_page(timeline: Timeline, plan: SitePlan, document_html: str |
             '<header class="amend-revision-header">'
             f'<p class="amend-latest">Latest revision: {time_tag(rev.effective)} · '
             f'<a href="{links.pdf(rev.id)}" download>Download PDF</a></p>'
-            f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(current.status)}</p>'
+            f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(current.status)} '
+            f'<span class="amend-as-of">as of {time_tag(timeline.as_of)}</span></p>'
             f"{_dates_line(rev)}"
             f'<p class="amend-note">This is the agreement in force today. Its permanent address is '
             f'<a href="{links.revision(rev.id)}">revision {escape(rev.id)}</a>.</p>'
