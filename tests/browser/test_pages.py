@@ -1,0 +1,452 @@
+"""Every page type of the BAA section, read in headless Chromium the way a reader would.
+
+The sample is built as of 2026-12-01 (tests/conftest.py): one revision is in
+force, an older one is superseded and one is upcoming with days left in its
+notice window. Which revision plays which part comes from the built
+versions.json, so the tests follow the sample when it grows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import DESKTOP, PHONE, OpenPage, SampleDates, Scheme, Watch, guard
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def long_date(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+# --- the current agreement and its banner ---------------------------------------------------------
+
+
+def test_the_current_page_shows_the_agreement_in_force_and_every_revision(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/")
+    latest = page.locator(".amend-latest")
+    expect(latest).to_contain_text(f"Latest revision: {long_date(sample.effective[sample.in_force])}")
+    expect(latest.get_by_role("link", name="Download PDF")).to_be_visible()
+    header = page.locator(".amend-revision-header")
+    expect(header).to_contain_text(f"Revision {sample.in_force}")
+    expect(header.locator(".amend-badge")).to_have_text("In force")
+    clauses = page.locator("article.amend-document section.amend-clause")
+    assert clauses.count() >= 10, "the agreement's clauses are on the page"
+    expect(clauses.first.locator(".amend-number")).to_have_text(re.compile(r"^1\.?$"))
+    listed = page.locator(".amend-revision-list > li")
+    expect(listed).to_have_count(len(sample.ids))
+    expect(listed.first).to_contain_text(f"Revision {sample.upcoming}")
+    expect(listed.first.locator(".amend-badge")).to_have_text("Upcoming")
+    page.get_by_role("link", name=f"revision {sample.in_force}", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.in_force}/$"))
+
+
+def test_the_upcoming_banner_gives_the_effective_date_the_days_left_and_the_redline(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/")
+    banner = page.get_by_role("note", name="Upcoming revision")
+    expect(banner).to_be_visible()
+    effective = sample.effective[sample.upcoming]
+    expect(banner).to_contain_text(f"takes effect on {long_date(effective)}")
+    left = (effective - sample.as_of).days
+    expect(banner).to_contain_text(f"{days(left)} left in the notice window")
+    expect(banner).to_contain_text(f"posted on {long_date(sample.posted[sample.upcoming])}")
+    expect(banner.get_by_role("link", name="Download PDF")).to_have_attribute("href", f"{sample.upcoming}.pdf")
+    banner.get_by_role("link", name="See what changes").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
+    expect(page.locator("h1")).to_contain_text(f"changes from {sample.in_force} to {sample.upcoming}")
+    page.go_back()
+    banner = page.get_by_role("note", name="Upcoming revision")
+    banner.get_by_role("link", name=f"Read revision {sample.upcoming}").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.upcoming}/$"))
+
+
+def test_the_banner_shows_on_the_history_page_and_older_revisions_but_not_on_the_upcoming_one(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/history/")
+    expect(page.locator(".amend-banner")).to_have_count(1)
+    page = open_page(f"security/baa/{sample.superseded}/")
+    expect(page.locator(".amend-banner")).to_have_count(1)
+    page = open_page(f"security/baa/{sample.upcoming}/")
+    expect(page.locator(".amend-banner")).to_have_count(0)
+
+
+def test_on_a_stale_build_the_banner_says_the_revision_has_taken_effect(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    effective = sample.effective[sample.upcoming]
+    page = open_page(None)
+    page.clock.set_fixed_time(f"{(effective + timedelta(days=2)).isoformat()}T12:00:00")
+    page.goto("security/baa/")
+    banner = page.locator(".amend-banner")
+    expect(banner).to_have_class(re.compile(r"\bamend-banner--stale\b"))
+    expect(banner).to_contain_text(f"took effect on {long_date(effective)}")
+    expect(banner).to_contain_text(f"built on {long_date(sample.as_of)}")
+    expect(banner).not_to_contain_text("left in the notice window")
+
+
+def test_before_the_effective_date_the_script_leaves_the_banner_as_built(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(None)
+    page.clock.set_fixed_time(f"{sample.as_of.isoformat()}T12:00:00")
+    page.goto("security/baa/")
+    banner = page.locator(".amend-banner")
+    expect(banner).not_to_have_class(re.compile(r"stale"))
+    expect(banner).to_contain_text("left in the notice window")
+
+
+# --- revision pages --------------------------------------------------------------------------------
+
+
+def test_a_superseded_revision_says_which_revision_replaced_it_and_when(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/{sample.superseded}/")
+    expect(page.locator("h1")).to_contain_text(f"revision {sample.superseded}")
+    header = page.locator(".amend-revision-header")
+    expect(header.locator(".amend-badge")).to_have_text("Superseded")
+    expect(header).to_contain_text(f"Posted {long_date(sample.posted[sample.superseded])}")
+    replaced_on = long_date(sample.effective[sample.in_force])
+    expect(header).to_contain_text(f"Superseded by revision {sample.in_force} on {replaced_on}")
+    header.get_by_role("link", name=f"revision {sample.in_force}").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.in_force}/$"))
+    expect(page.locator(".amend-revision-header .amend-badge")).to_have_text("In force")
+
+
+def test_an_upcoming_revision_says_when_it_takes_effect(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(f"security/baa/{sample.upcoming}/")
+    header = page.locator(".amend-revision-header")
+    expect(header.locator(".amend-badge")).to_have_text("Upcoming")
+    effective = sample.effective[sample.upcoming]
+    left = days((effective - sample.as_of).days)
+    expect(header).to_contain_text(f"Takes effect on {long_date(effective)}, in {left}.")
+    header.get_by_role("link", name=f"Changes from {sample.in_force}").click()
+    expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
+
+
+def test_every_heading_clause_has_a_permalink_to_itself(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(f"security/baa/{sample.in_force}/")
+    sections = page.locator("article.amend-document section.amend-clause")
+    ids = sections.evaluate_all("els => els.map(e => e.id)")
+    links = sections.evaluate_all(
+        "els => els.map(e => e.querySelector(':scope > .amend-heading a.amend-permalink')?.getAttribute('href'))"
+    )
+    assert ids and links == [f"#{i}" for i in ids]
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_clause_permalink_scrolls_to_the_clause_and_highlights_it(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(None, height=800)
+    ids = _clause_ids(page, f"security/baa/{sample.in_force}/")
+    target, other = ids[len(ids) // 2], ids[1]
+    page.goto(f"security/baa/{sample.in_force}/#{target}")
+    clause = page.locator(f"section#{target}")
+    _assert_in_view_and_highlighted(page, target)
+    assert not _highlighted(page, other)
+    # Following a clause's own permalink moves the highlight to it.
+    page.locator(f"section#{other} > .amend-heading a.amend-permalink").click(force=True)
+    expect(page).to_have_url(re.compile(rf"#{other}$"))
+    _assert_in_view_and_highlighted(page, other)
+    assert not _highlighted(page, target)
+    expect(clause).to_be_attached()
+
+
+def test_a_sub_clause_permalink_highlights_the_sub_clause(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(f"security/baa/{sample.in_force}/")
+    sub = page.locator("article.amend-document p[id], article.amend-document li[id]").first
+    sub_id = sub.get_attribute("id")
+    assert sub_id
+    page.goto(f"security/baa/{sample.in_force}/#{sub_id}")
+    _assert_in_view_and_highlighted(page, sub_id)
+
+
+def _clause_ids(page: Page, path: str) -> list[str]:
+    page.goto(path)
+    ids: list[str] = page.locator("article.amend-document section.amend-clause").evaluate_all(
+        "els => els.map(e => e.id)"
+    )
+    assert len(ids) >= 4
+    return ids
+
+
+def _highlighted(page: Page, element_id: str) -> bool:
+    style: dict[str, str] = page.evaluate(
+        """id => { const s = getComputedStyle(document.getElementById(id));
+                   return {outline: s.outlineStyle, background: s.backgroundColor}; }""",
+        element_id,
+    )
+    return style["outline"] != "none" and style["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def _assert_in_view_and_highlighted(page: Page, element_id: str) -> None:
+    page.wait_for_function("id => document.getElementById(id).matches(':target')", arg=element_id)
+    box = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", element_id)
+    height = page.evaluate("() => window.innerHeight")
+    header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+    assert header - 1 <= box < height / 2, f"#{element_id} is at {box}px, not just below the header ({header}px)"
+    assert _highlighted(page, element_id), f"#{element_id} is the target but shows no highlight"
+
+
+# --- history ---------------------------------------------------------------------------------------
+
+
+def test_the_history_page_lists_every_revision_with_dates_notice_summary_and_links(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/history/")
+    rows = page.locator("table.amend-history tbody tr")
+    expect(rows).to_have_count(len(sample.ids))
+    for row, rev in zip(rows.all(), reversed(sample.ids), strict=True):
+        expect(row.locator("th")).to_have_text(rev)
+        expect(row).to_contain_text(long_date(sample.posted[rev]))
+        expect(row).to_contain_text(long_date(sample.effective[rev]))
+        expect(row.get_by_role("link", name="PDF")).to_have_attribute("href", f"../{rev}.pdf")
+    statuses = [row.locator(".amend-badge").inner_text() for row in rows.all()]
+    assert statuses.count("In force") == 1 and statuses.count("Upcoming") == 1
+    first_row = rows.last
+    expect(first_row.locator("td").nth(7)).to_have_text("—")  # the first revision has no redline
+    rows.first.get_by_role("link", name=f"from {sample.in_force}").click()
+    expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
+
+
+# --- compare ---------------------------------------------------------------------------------------
+
+
+def test_picking_a_pair_in_the_picker_lands_on_its_compare_page(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page("security/baa/compare/")
+    picker = page.locator("form.amend-picker")
+    picker.locator("select[name=from]").select_option(sample.first)
+    picker.locator("select[name=to]").select_option(sample.in_force)
+    picker.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/compare/{sample.first}\.\.\.{sample.in_force}/$"))
+    expect(page.locator("h1")).to_contain_text(f"changes from {sample.first} to {sample.in_force}")
+    # On a compare page the picker shows the pair and picks the next one; a reversed pair is put in order.
+    picker = page.locator("form.amend-picker")
+    expect(picker.locator("select[name=from]")).to_have_value(sample.first)
+    expect(picker.locator("select[name=to]")).to_have_value(sample.in_force)
+    picker.locator("select[name=from]").select_option(sample.upcoming)
+    picker.locator("select[name=to]").select_option(sample.superseded)
+    picker.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(rf"/compare/{sample.superseded}\.\.\.{sample.upcoming}/$"))
+
+
+def test_without_javascript_the_picker_leads_to_the_list_of_every_pair(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/compare/{sample.superseded}...{sample.in_force}/", javascript=False)
+    page.locator("form.amend-picker").get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/compare/\?from="))
+    pairs = page.locator(".amend-pair-list a")
+    expect(pairs).to_have_count(len(sample.ids) * (len(sample.ids) - 1) // 2)
+    page.locator(".amend-pair-list li", has_text=f"Revision {sample.in_force}").get_by_role(
+        "link", name=f"from {sample.first}"
+    ).click()
+    expect(page).to_have_url(re.compile(rf"/compare/{sample.first}\.\.\.{sample.in_force}/$"))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-script", "without-script"])
+def test_the_compare_page_switches_between_inline_and_side_by_side(
+    open_page: OpenPage, sample: SampleDates, javascript: bool
+) -> None:
+    page = open_page(f"security/baa/compare/{sample.superseded}...{sample.in_force}/", javascript=javascript)
+    inline, side = page.locator(".amend-rl-inline"), page.locator(".amend-rl-side")
+    expect(inline).to_be_visible()
+    expect(side).to_be_hidden()
+    page.get_by_label("Side by side").check()
+    expect(side).to_be_visible()
+    expect(inline).to_be_hidden()
+    expect(side.locator(".amend-rl-old del").first).to_be_visible()
+    expect(side.locator(".amend-rl-new ins").first).to_be_visible()
+    page.get_by_label("Inline").check()
+    expect(inline).to_be_visible()
+    expect(side).to_be_hidden()
+
+
+def test_the_redline_marks_deletions_and_insertions_for_eyes_and_screen_readers(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/compare/{sample.superseded}...{sample.in_force}/")
+    deleted = page.locator(".amend-rl-inline del.amend-rl-del").first
+    inserted = page.locator(".amend-rl-inline ins.amend-rl-ins").first
+    expect(deleted).to_be_visible()
+    expect(inserted).to_be_visible()
+    # Struck through and underlined, so the marks read without colour.
+    assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "underline" in inserted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # The words "deleted"/"added" are in the text for screen readers, but not drawn on screen.
+    assert deleted.text_content().startswith("[deleted: ")  # type: ignore[union-attr]
+    label = deleted.locator(".amend-rl-sr").first
+    size = label.evaluate("e => { const r = e.getBoundingClientRect(); return r.width * r.height; }")
+    assert size <= 1, "the screen-reader label is visually hidden"
+    # Every clause heading links to the clause in both revisions, and the links land on it.
+    modified = page.locator(".amend-rl-inline section.amend-rl-clause--modified").first
+    new_link = modified.get_by_role("link", name=f"in {sample.in_force}").first
+    href = new_link.get_attribute("href")
+    assert href and "#" in href
+    new_link.click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.in_force}/#{re.escape(href.split('#')[1])}$"))
+    _assert_in_view_and_highlighted(page, href.split("#")[1])
+
+
+def test_unchanged_clauses_are_folded_and_open_on_request(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(f"security/baa/compare/{sample.superseded}...{sample.in_force}/")
+    folded = page.locator(".amend-rl-inline details.amend-rl-clause--unchanged").first
+    expect(folded).not_to_have_attribute("open", "")
+    body = folded.locator(":scope > .amend-rl-text")
+    expect(body).to_be_hidden()
+    folded.locator(":scope > summary").click(position={"x": 4, "y": 4})
+    expect(folded).to_have_attribute("open", "")
+    expect(body).to_be_visible()
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def test_every_pdf_link_on_every_page_type_returns_a_pdf(
+    open_page: OpenPage, page_types: dict[str, str], sample: SampleDates
+) -> None:
+    page = open_page(None)
+    checked: set[str] = set()
+    download_buttons = 0
+    for name, path in page_types.items():
+        page.goto(path)
+        links = page.locator("a[href$='.pdf']")
+        for link in links.all():
+            url = link.evaluate("a => a.href")
+            download_buttons += "Download" in link.inner_text()
+            if url in checked:
+                continue
+            checked.add(url)
+            response = page.request.get(url)
+            assert response.status == 200, f"{name}: {url} → HTTP {response.status}"
+            assert response.headers["content-type"] == "application/pdf", f"{name}: {url}"
+            assert response.body().startswith(b"%PDF-"), f"{name}: {url} is not a PDF"
+    expected = {f"security/baa/{rev}.pdf" for rev in sample.ids}
+    expected.add(f"security/baa/compare/{sample.superseded}...{sample.in_force}.pdf")
+    assert expected <= {url.split("/", 3)[3] for url in checked}
+    assert download_buttons >= 4
+
+
+@pytest.mark.parametrize("where", ["current", "revision", "compare"])
+def test_clicking_download_pdf_saves_a_pdf(
+    open_page: OpenPage, page_types: dict[str, str], where: str
+) -> None:
+    page = open_page(page_types[where])
+    button = page.locator("main a[download]", has_text="Download").first
+    with page.expect_download() as download:
+        button.click()
+    saved = download.value.path()
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert download.value.suggested_filename.endswith(".pdf")
+
+
+# --- nothing from elsewhere, and no surprises without a script ----------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_asks_any_other_host_for_anything(
+    open_page: OpenPage, page_types: dict[str, str], watch: Watch, scheme: Scheme
+) -> None:
+    page = open_page(None, scheme=scheme)
+    for path in page_types.values():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.mouse.wheel(0, 20000)
+    page.goto(page_types["current"])
+    page.keyboard.press("/")  # opens search, which loads its index and worker
+    page.keyboard.type("breach")
+    page.wait_for_load_state("networkidle")
+    assert len(watch.requests) > 2 * len(page_types), "the pages and their assets were all requested"
+    assert watch.foreign == []
+
+
+def test_the_guard_catches_a_request_to_another_host(browser: Browser, site_url: str) -> None:
+    """The check above is not vacuous: a page that reaches out is caught and stopped."""
+    watch = Watch()
+    context = browser.new_context(base_url=site_url)
+    try:
+        guard(context, watch)
+        page = context.new_page()
+        page.goto("security/baa/")
+        page.evaluate(
+            "() => new Promise(done => { const i = new Image(); i.onerror = i.onload = done;"
+            " i.src = 'http://fonts.example.invalid/x.woff2'; })"
+        )
+    finally:
+        context.close()
+    assert watch.foreign == ["http://fonts.example.invalid/x.woff2"]
+
+
+def test_every_page_type_reads_right_without_javascript(
+    open_page: OpenPage, page_types: dict[str, str], sample: SampleDates
+) -> None:
+    page = open_page(None, javascript=False)
+    for name, path in page_types.items():
+        page.goto(path)
+        expect(page.locator("h1").first, f"{name} has a heading").to_be_visible()
+        expect(page.locator("article.md-content__inner")).to_be_visible()
+    page.goto("security/baa/")
+    expect(page.locator(".amend-banner")).to_contain_text("left in the notice window")
+    expect(page.locator("article.amend-document section.amend-clause").first).to_be_visible()
+
+
+def test_a_keyboard_reader_can_reach_and_see_a_clause_permalink(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page(f"security/baa/{sample.in_force}/")
+    link = page.locator("a.amend-permalink").first
+    link.focus()
+    expect(link).to_be_focused()
+    assert float(link.evaluate("e => getComputedStyle(e).opacity")) == 1.0
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#[\w-]+$"))
+
+
+# --- screenshots, looked at by a person -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_screenshots_of_every_page_type_and_no_sideways_scrolling(
+    open_page: OpenPage, page_types: dict[str, str], sample: SampleDates, artifacts: Path, width: int, scheme: Scheme
+) -> None:
+    page = open_page(None, width=width, scheme=scheme)
+    too_wide: list[str] = []
+
+    def shoot(name: str, *, full_page: bool = True) -> None:
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=artifacts / f"{name}-{width}-{scheme}.png", full_page=full_page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide.append(f"{name} ({overflow}px)")
+
+    for name, path in page_types.items():
+        page.goto(path)
+        shoot(name)
+    page.goto(page_types["compare"])
+    page.get_by_label("Side by side").check()
+    shoot("compare-side-by-side")
+    ids = _clause_ids(page, page_types["current"])
+    page.goto(f"{page_types['current']}#{ids[len(ids) // 2]}")
+    shoot("permalink-target", full_page=False)
+    assert too_wide == [], f"pages scroll sideways at {width}px: {too_wide}"
