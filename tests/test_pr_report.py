@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from amend import cli
 from amend.model import Revision
 from amend.problems import Problem

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from amend import cli
 from amend.problems import Problem
 from amend.provenance import (
@@ -257,6 +258,14 @@ def test_an_uncommitted_edit_to_a_posted_revision_fails_on_the_changed_line(samp
         "changes a revision posted on 2025-03-14; posted revisions are immutable: undo this change "
         f"(git checkout HEAD -- {SECOND}) and put it in a new revision (amend new)"
     ]
+
+
+def test_text_added_at_the_end_is_annotated_on_its_first_new_line(sample: GitRepo) -> None:
+    text = sample.read(SECOND)
+    sample.write(SECOND, text + "\nAn added paragraph.\n")
+    [problem] = check(sample, "2025-06-01")
+    assert problem.line == len(text.split("\n")) + 1
+    assert sample.read(SECOND).split("\n")[problem.line - 1] == "An added paragraph."
 
 
 def test_an_uncommitted_new_revision_dated_today_or_later_passes(sample: GitRepo) -> None:

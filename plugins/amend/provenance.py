@@ -197,6 +197,21 @@ def _read(
             note=f"history not checked: {folder_shown} is not in a git repository, "
             "so immutability and back-dating were not verified"
         )
+    try:
+        return _read_repo(repo, folder, as_of, base, baseline, shown_root, folder_shown)
+    finally:
+        repo.close()  # ends the git processes GitPython keeps open for reading objects
+
+
+def _read_repo(
+    repo: git.Repo,
+    folder: Path,
+    as_of: date,
+    base: str | None,
+    baseline: str | None,
+    shown_root: Path,
+    folder_shown: str,
+) -> History | Unavailable:
     if repo.working_tree_dir is None:
         return Unavailable(note="history not checked: the repository has no working tree")
     top = Path(repo.working_tree_dir).resolve()
@@ -427,7 +442,7 @@ def _first_changed_line(old: str, new: str) -> int:
     for index, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)):
         if a != b:
             return index + 1
-    return max(1, min(len(old_lines), len(new_lines)))
+    return min(len(new_lines), len(old_lines) + 1)  # lines added (or removed) at the end
 
 
 def _shown(path: Path, root: Path) -> str:
