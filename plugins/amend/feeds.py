@@ -7,16 +7,23 @@ change between builds. Everything is computed from a :class:`Timeline`, so the
 as-of date comes in from the caller: this module never reads the clock, and no
 timestamp comes from the build (a feed built twice is byte-identical). Drafts
 never appear.
+
+Given a subprocessor register (:mod:`amend.register`), the same feed also
+carries an entry for each announced change to the list (dated the day it was
+announced) and one for each end of an objection window (dated the day after
+the window's last day, present once that day has come); without one, the
+feed is exactly the revisions' feed.
 """
 
 from __future__ import annotations
 
 import enum
 import html
+import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]  # feedgen ships no type information
@@ -24,9 +31,11 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # feedge
 from feedgen.util import xml_elem  # type: ignore[import-untyped]  # feedgen ships no type information
 
 from .model import Revision, Status
+from .register import ChangeEntry, ChangeKind, Register, RegisterTimeline, register_timeline
 from .timeline import Entry, Timeline
 
 DEFAULT_BASE_PATH = "security/baa/"
+DEFAULT_REGISTER_PATH = "security/subprocessors/"
 FEED_NAME = "feed.xml"
 CALENDAR_NAME = "calendar.ics"
 # The time stamp of a feed with no entries: it must not be the build time, and there is no revision date.
@@ -250,6 +259,8 @@ def render_atom(
     author: str = "",
     *,
     has_compare: CompareCheck | None = None,
+    register: Register | None = None,
+    register_path: str = DEFAULT_REGISTER_PATH,
 ) -> bytes:
     """The Atom feed of ``timeline`` as UTF-8 bytes, identical for identical input.
 
@@ -257,9 +268,15 @@ def render_atom(
     ``author`` (Atom requires one) defaults to the document's title.
     ``has_compare`` says which compare pages the site has (default: all). The feed's
     ``updated`` is the date of its newest entry, never the build time.
+    ``register``, when given, adds the subprocessor list's changes as of the
+    timeline's date; its page is published under ``register_path``.
     """
     where = addresses(site_url, base_path)
-    entries = feed_entries(timeline, where, has_compare)
+    entries: list[FeedItem | RegisterFeedItem] = list(feed_entries(timeline, where, has_compare))
+    if register is not None:
+        changes = register_timeline(register, timeline.as_of)
+        entries += register_feed_entries(changes, register_addresses(site_url, base_path, register_path), where)
+        entries.sort(key=lambda e: e.order, reverse=True)
     latest = timeline.latest
     document_title = latest.revision.title if latest else "Document"
     feed_title = xml_text(title or f"{document_title}: revisions")
@@ -267,7 +284,10 @@ def render_atom(
     feed = FeedGenerator()
     feed.id(where.feed_id())
     feed.title(feed_title)
-    feed.subtitle("Notice of every revision: when it is posted, and again when it takes effect.")
+    subtitle = "Notice of every revision: when it is posted, and again when it takes effect."
+    if register is not None:
+        subtitle += " Notice of every change to the list of subprocessors, and of the end of each objection window."
+    feed.subtitle(subtitle)
     feed.updated(midnight_utc(entries[0].day) if entries else EMPTY_FEED_UPDATED)
     feed.author({"name": xml_text(author or document_title)})
     feed.link(href=where.feed(), rel="self", type="application/atom+xml")
@@ -275,6 +295,9 @@ def render_atom(
     feed.generator("amend")  # our name only: no version, so upgrading amend does not change the bytes
     feed.language("en")
     for item in entries:
+        if isinstance(item, RegisterFeedItem):
+            _add_register_entry(feed, item)
+            continue
         stamp = midnight_utc(item.day)
         fe = feed.add_entry(order="append")
         fe.id(where.event_id(item.revision, item.event.slug))
@@ -323,3 +346,188 @@ def _entry_html(item: FeedItem) -> str:
     revision = item.revision
     dates = f"<p>{esc(notice_phrase(revision))}.</p>"
     return f"<p>{esc(revision.summary)}</p>{dates}<ul>{''.join(rows)}</ul>"
+
+
+# --- The subprocessor register's entries -----------------------------------------------------------
+
+
+class RegisterEvent(enum.StrEnum):
+    """What a feed entry announces about a change to the subprocessor list."""
+
+    ANNOUNCED = "announced"
+    OBJECTION_CLOSED = "objection window closed"
+
+    @property
+    def slug(self) -> str:
+        return self.value.replace(" ", "-")
+
+
+def register_addresses(site_url: str, base_path: str, register_path: str = DEFAULT_REGISTER_PATH) -> Addresses:
+    """Where the register's page lives, seen from the feed (``base_path``).
+
+    With a site URL the prefix is absolute; without one it is relative to the
+    folder of the feed, as every other address of the feed is
+    (``../subprocessors/``).
+    """
+    where = addresses(site_url, register_path)
+    if where.host:
+        return where
+    feed_folder = addresses("", base_path).path or "."
+    relative = posixpath.relpath(where.path or ".", feed_folder)
+    return replace(where, prefix="" if relative == "." else f"{relative}/")
+
+
+def register_page(where: Addresses, anchor: str = "") -> str:
+    """The register page's address (``where`` from :func:`register_addresses`), with an optional anchor."""
+    page = where.prefix or "./"
+    return f"{page}#{anchor}" if anchor else page
+
+
+def register_event_id(where: Addresses, change_id: str, announced: date, event: str) -> str:
+    """A permanent id for one event of one change, as :meth:`Addresses.event_id` makes for revisions."""
+    if where.host:
+        return f"tag:{where.host},{announced.isoformat()}:{where.path}{change_id}/{event}"
+    return f"urn:amend:{where.path}{change_id}:{event}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterFeedItem:
+    """One entry of the feed about the subprocessor list."""
+
+    id: str  # permanent: see register_event_id
+    change_id: str
+    event: RegisterEvent
+    announced: date  # the change's announcement: what the entry id is dated with
+    day: date
+    title: str
+    summary: str
+    page: str  # the change's row in the register page's history
+    clause: str | None  # the BAA clause on subcontractors
+
+    @property
+    def order(self) -> tuple[date, int, str]:
+        # After the revisions' entries of the same day, in a fixed order of their own.
+        return (self.day, 2 if self.event is RegisterEvent.ANNOUNCED else 3, self.change_id)
+
+    def links(self) -> list[dict[str, str]]:
+        out = [{"href": self.page, "rel": "alternate", "type": "text/html", "title": "The list of subprocessors"}]
+        if self.clause:
+            title = "The BAA clause on subcontractors"
+            out.append({"href": self.clause, "rel": "related", "type": "text/html", "title": title})
+        return out
+
+
+def register_feed_entries(
+    changes: RegisterTimeline, where: Addresses, baa: Addresses | None = None
+) -> list[FeedItem | RegisterFeedItem]:
+    """The register's entries, newest first: each published change, and each objection window that has ended.
+
+    An entry, once published, never changes in a later build: a change
+    withdrawn after its objection window closed keeps both entries, and the
+    withdrawal is an entry of its own.
+    """
+    clause = f"{baa.index()}#{changes.register.baa_clause}" if baa is not None else None
+    entries: list[FeedItem | RegisterFeedItem] = []
+    for entry in changes.published:
+        change = entry.change
+        page = register_page(where, f"change-{change.id}")
+        entries.append(
+            RegisterFeedItem(
+                id=register_event_id(where, change.id, change.announced, RegisterEvent.ANNOUNCED.slug),
+                change_id=change.id,
+                event=RegisterEvent.ANNOUNCED,
+                announced=change.announced,
+                day=change.announced,
+                title=_announced_title(entry),
+                summary=_announced_summary(entry),
+                page=page,
+                clause=clause,
+            )
+        )
+        closes = change.objection_closes
+        withdrawn = change.subprocessor.withdrawn
+        if (
+            change.starts
+            and not change.initial
+            and closes is not None
+            and closes < changes.as_of
+            and (withdrawn is None or withdrawn > closes)
+        ):
+            name = change.subprocessor.name
+            entries.append(
+                RegisterFeedItem(
+                    id=register_event_id(where, change.id, change.announced, RegisterEvent.OBJECTION_CLOSED.slug),
+                    change_id=change.id,
+                    event=RegisterEvent.OBJECTION_CLOSED,
+                    announced=change.announced,
+                    day=closes + timedelta(days=1),
+                    title=f"Objection window closed: {name} may process PHI from {change.effective.isoformat()}",
+                    summary=(
+                        f"The time to object to {name}, announced on {change.announced.isoformat()}, ended on "
+                        f"{closes.isoformat()}. It may start processing PHI on {change.effective.isoformat()}."
+                    ),
+                    page=page,
+                    clause=clause,
+                )
+            )
+    entries.sort(key=lambda e: e.order, reverse=True)
+    return entries
+
+
+def _announced_title(entry: ChangeEntry) -> str:
+    change = entry.change
+    name = change.subprocessor.name
+    start = change.effective.isoformat()
+    if change.kind is ChangeKind.WITHDRAWAL:
+        return f"Subprocessor withdrawn: {name} will not process PHI"
+    if change.kind is ChangeKind.REMOVAL:
+        return f"Subprocessor removed: {name} stops processing PHI on {start}"
+    if change.initial:
+        return f"Subprocessor listed: {name}"
+    if change.kind is ChangeKind.REPLACEMENT:
+        replaced = " and ".join(s.name for s in change.replaces)
+        return f"Subprocessor replacement: {name} replaces {replaced} from {start}"
+    return f"New subprocessor: {name} may process PHI from {start}"
+
+
+def _announced_summary(entry: ChangeEntry) -> str:
+    change = entry.change
+    sub = change.subprocessor
+    announced = f"Announced {change.announced.isoformat()}"
+    if change.kind is ChangeKind.WITHDRAWAL:
+        return (
+            f"{announced}: the addition of {sub.name}, announced on {sub.announced.isoformat()}, is withdrawn; "
+            "it never started processing PHI."
+        )
+    if change.kind is ChangeKind.REMOVAL:
+        successor = f" {change.replaced_by.name} takes over its work." if change.replaced_by else ""
+        return f"{announced}: {sub.name} stops processing PHI on {change.effective.isoformat()}.{successor}"
+    what = f" What it does with PHI: {sub.purpose} Location: {sub.location}."
+    if change.initial and change.effective == change.announced:
+        return f"{announced}: {sub.name} is on the initial list of subprocessors.{what}"
+    closes = change.objection_closes
+    objection = f" Objection window closes on {closes.isoformat()}." if closes is not None else ""
+    notice = plural_days(change.notice_days)
+    return f"{announced}; may start on {change.effective.isoformat()} ({notice} of notice).{objection}{what}"
+
+
+def _add_register_entry(feed: FeedGenerator, item: RegisterFeedItem) -> None:
+    stamp = midnight_utc(item.day)
+    fe = feed.add_entry(order="append")
+    fe.id(item.id)
+    fe.title(xml_text(item.title))
+    fe.updated(stamp)
+    fe.published(stamp)
+    fe.summary(xml_text(item.summary))
+    fe.content(xml_text(_register_entry_html(item)), type="html")
+    fe.register_extension("amend_links", _EntryLinks, atom=True, rss=False)
+    fe.amend_links.links = item.links()
+    fe.category(term=f"subprocessor-{item.event.slug}", label=f"subprocessor {item.event.value}")
+
+
+def _register_entry_html(item: RegisterFeedItem) -> str:
+    esc = html.escape
+    rows = [f'<li><a href="{esc(item.page)}">See the change on the list of subprocessors</a></li>']
+    if item.clause:
+        rows.append(f'<li><a href="{esc(item.clause)}">The BAA clause on subcontractors</a></li>')
+    return f"<p>{esc(item.summary)}</p><ul>{''.join(rows)}</ul>"

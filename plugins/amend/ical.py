@@ -12,6 +12,13 @@ Addresses and redline choices come from :mod:`amend.feeds`, so the feed and the 
 agree. UIDs never change between builds, DTSTAMP is the revision's posted
 date (when its dates were announced), never the build time, and the same
 timeline always gives the same bytes. Drafts never appear.
+
+Given a subprocessor register (:mod:`amend.register`), the calendar also has,
+for each published change to the list, an all-day event on the day it takes
+effect (a subprocessor starts or stops processing PHI; an addition withdrawn
+since has none), and, while an addition's objection window is open, one on
+its last day. Without a register the calendar is exactly the revisions'
+calendar.
 """
 
 from __future__ import annotations
@@ -24,15 +31,19 @@ import icalendar
 
 from .feeds import (
     DEFAULT_BASE_PATH,
+    DEFAULT_REGISTER_PATH,
     Addresses,
     CompareCheck,
     addresses,
     midnight_utc,
     notice_baseline,
     notice_phrase,
+    plural_days,
+    register_page,
     replaced_revision,
 )
 from .model import Revision, Status
+from .register import ChangeEntry, ChangeKind, ChangeStatus, Register, register_timeline
 from .timeline import Entry, Timeline
 
 PRODID = "-//amend//Revision calendar 1.0//EN"
@@ -45,12 +56,16 @@ def render_ics(
     title: str = "",
     *,
     has_compare: CompareCheck | None = None,
+    register: Register | None = None,
+    register_path: str = DEFAULT_REGISTER_PATH,
 ) -> bytes:
     """The calendar of ``timeline`` as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
 
     ``title`` names the calendar in readers' apps; it defaults to the
     document's title followed by "revisions". ``has_compare`` says which
-    compare pages the site has (default: all).
+    compare pages the site has (default: all). ``register``, when given, adds
+    the subprocessor list's dates as of the timeline's date; its page is
+    published under ``register_path``.
     """
     where = addresses(site_url, base_path)
     if not where.host:
@@ -66,7 +81,12 @@ def render_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    calendar.add("description", "Effective dates of every revision and the last day of each open notice window.")
+    description = "Effective dates of every revision and the last day of each open notice window."
+    if register is not None:
+        description += (
+            " The days subprocessors start and stop processing PHI, and the last day of each open objection window."
+        )
+    calendar.add("description", description)
     if where.host:
         calendar.add("url", where.calendar())
     # Ask readers' apps to look daily: a notice event appears the day a revision is posted.
@@ -80,6 +100,8 @@ def render_ics(
         if entry.status is Status.UPCOMING:
             notice = _notice_event(timeline, entry, where, has_compare)
             events.append((notice_window_end(revision), 0, revision.id, notice))
+    if register is not None:
+        events.extend(register_events(register, timeline.as_of, site_url, register_path))
     for _, _, _, event in sorted(events, key=lambda e: e[:3]):
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -141,9 +163,17 @@ def _notice_event(
 def _event(
     *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None
 ) -> icalendar.Event:
+    return _whole_day_event(
+        uid=uid, announced=revision.posted, day=day, summary=summary, description=description, url=url
+    )
+
+
+def _whole_day_event(
+    *, uid: str, announced: date, day: date, summary: str, description: str, url: str | None
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
-    event.add("dtstamp", midnight_utc(revision.posted))  # when these dates were announced, never the build time
+    event.add("dtstamp", midnight_utc(announced))  # when these dates were announced, never the build time
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day (RFC 5545 3.6.1)
     event.add("summary", summary)
@@ -164,3 +194,88 @@ def _uid(where: Addresses, revision: Revision, event: str) -> str:
     path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
     local = f"{path}-{revision.id}-{event}" if path else f"{revision.id}-{event}"
     return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{revision.id}:{event}"
+
+
+# --- The subprocessor register's events ------------------------------------------------------------
+
+
+def register_events(
+    register: Register, as_of: date, site_url: str, register_path: str = DEFAULT_REGISTER_PATH
+) -> list[tuple[date, int, str, icalendar.Event]]:
+    """The register's events as of ``as_of``, each with the key the calendar sorts by.
+
+    On one day, an objection window's last day comes before a start or an
+    end, and both after the revisions' events of that day.
+    """
+    where = addresses(site_url, register_path)
+    if not where.host:
+        where = replace(where, prefix=f"/{where.path}")
+    changes = register_timeline(register, as_of)
+    out: list[tuple[date, int, str, icalendar.Event]] = []
+    for entry in changes.published:
+        change = entry.change
+        if change.kind is ChangeKind.WITHDRAWAL or entry.status is ChangeStatus.WITHDRAWN:
+            continue
+        out.append((change.effective, 3, change.id, _change_event(entry, where)))
+        closes = change.objection_closes
+        if closes is not None and entry.objection_open(as_of):
+            out.append((closes, 2, change.id, _objection_event(entry, closes, where)))
+    return out
+
+
+def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
+    change = entry.change
+    sub = change.subprocessor
+    page = register_page(where, f"change-{change.id}")
+    if change.starts:
+        summary = f"Subprocessor starts: {sub.name}"
+        lines = [f"{sub.name} may start processing PHI on {change.effective.isoformat()}."]
+        if change.replaces:
+            lines.append(f"It replaces {' and '.join(s.name for s in change.replaces)}.")
+        lines += [f"What it does with PHI: {sub.purpose}", f"Location: {sub.location}"]
+        event = "starts"
+    else:
+        summary = f"Subprocessor ends: {sub.name}"
+        lines = [f"{sub.name} no longer processes PHI from {change.effective.isoformat()}."]
+        if change.replaced_by is not None:
+            lines.append(f"{change.replaced_by.name} takes over its work.")
+        event = "ends"
+    lines += ["", f"Announced {change.announced.isoformat()}.", f"The list of subprocessors: {page}"]
+    return _whole_day_event(
+        uid=_register_uid(where, change.id, event),
+        announced=change.announced,
+        day=change.effective,
+        summary=summary,
+        description="\n".join(lines),
+        url=page if where.host else None,
+    )
+
+
+def _objection_event(entry: ChangeEntry, closes: date, where: Addresses) -> icalendar.Event:
+    change = entry.change
+    sub = change.subprocessor
+    page = register_page(where, f"change-{change.id}")
+    lines = [
+        f"Last day to object to {sub.name}, announced on {change.announced.isoformat()} "
+        f"({plural_days((closes - change.announced).days)} after the announcement).",
+        f"It may start processing PHI on {change.effective.isoformat()}.",
+        f"What it does with PHI: {sub.purpose}",
+        f"Location: {sub.location}",
+        "",
+        f"The list of subprocessors: {page}",
+    ]
+    return _whole_day_event(
+        uid=_register_uid(where, change.id, "objection-window-end"),
+        announced=change.announced,
+        day=closes,
+        summary=f"Objection window ends: {sub.name} (subprocessor)",
+        description="\n".join(lines),
+        url=page if where.host else None,
+    )
+
+
+def _register_uid(where: Addresses, change_id: str, event: str) -> str:
+    """``security-subprocessors-northbeam-document-capture-inc-added-starts@example.com``."""
+    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
+    local = f"{path}-{change_id}-{event}" if path else f"{change_id}-{event}"
+    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{change_id}:{event}"
