@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,13 +89,15 @@ def compose_yaml(
     first_line: int,
     what: str = "front matter",
     hint: str = "write one 'key: value' per line",
+    hints: Mapping[str, str] | None = None,
 ) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of ``text`` (``None`` when empty), or one problem with its line.
 
     Shared by front matter and any other YAML a legal team edits (the
     subprocessor register): ``what`` names the text in the message and
-    ``hint`` says how to fix it. ``first_line`` is the file line of the text's
-    first line.
+    ``hint`` says how to fix it, unless ``hints`` has a better one for
+    PyYAML's own description of the problem. ``first_line`` is the file line
+    of the text's first line.
     """
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader), []
@@ -102,7 +105,8 @@ def compose_yaml(
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = error.problem or "invalid YAML"
-        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}; {hint}")]
+        fix = (hints or {}).get(problem, hint)
+        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}; {fix}")]
     except yaml.YAMLError as error:  # a scanner error without a mark
         return None, [Problem(path, first_line, f"{what} is not valid YAML: {error}")]
 

@@ -95,6 +95,13 @@ ENTRY_TEXT_KEYS: dict[str, str] = {
 ENTRY_DATE_KEYS = ("announced", "starts", "end_announced", "ends", "withdrawn")
 ENTRY_KEYS = (*ENTRY_TEXT_KEYS, "announced", "starts", "end_announced", "ends", "replaced_by", "withdrawn")
 
+# What PyYAML's complaint usually means in a file a lawyer edits, and the fix.
+_YAML_HINT = "check the indentation: every key of an entry lines up under its 'name'"
+_YAML_HINTS = {
+    "mapping values are not allowed here": (
+        "a value that contains ': ' must be in quotes, e.g. purpose: \"Backups: encrypted, PHI included\""
+    ),
+}
 _CLAUSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _WHOLE_NUMBER = re.compile(r"\d+")
 
@@ -556,26 +563,31 @@ def parse_register(text: str, shown: str, notice_days: int) -> tuple[Register | 
     checked on the entries that did parse are checked too, so one run lists
     every problem it can.
     """
-    node, problems = compose_yaml(text, shown, 1, what="the register", hint="indent each entry under 'subprocessors:'")
+    node, problems = compose_yaml(text, shown, 1, what="the register", hint=_YAML_HINT, hints=_YAML_HINTS)
     if problems:
         return None, problems
+    if node is None:
+        return None, [Problem(shown, 1, f"the register is empty; start it with {_expected_keys()}")]
     if not isinstance(node, yaml.MappingNode):
-        line = 1 if node is None else 1 + node.start_mark.line
-        return None, [Problem(shown, line, f"the register must be 'key: value' lines: {_expected_keys()}")]
+        line = 1 + node.start_mark.line
+        message = f"the register must be 'key: value' lines, starting with {_expected_keys()}"
+        return None, [Problem(shown, line, message)]
     items, problems = mapping_items(node, shown, 1, what="register key")
     found: dict[str, NodeItem] = {}
+    hinted: set[str] = set()
     for item in items:
         if item.key not in REGISTER_KEYS:
             hint = closest_key(item.key, [k for k in REGISTER_KEYS if k not in {i.key for i in items}])
+            if hint:
+                hinted.add(hint)
             fix = f"did you mean '{hint}'?" if hint else f"the keys are {', '.join(REGISTER_KEYS)}"
             problems.append(Problem(shown, item.line, f"unknown register key '{item.key}'; {fix}"))
             continue
         found[item.key] = item
-    end_line = 1 + node.end_mark.line
     for key in REQUIRED_REGISTER_KEYS:
-        if key not in found:
+        if key not in found and key not in hinted:  # the unknown key's "did you mean" already says it
             meaning = REGISTER_KEYS[key]
-            problems.append(Problem(shown, end_line, f"missing register key '{key}'; add '{key}:' ({meaning})"))
+            problems.append(Problem(shown, 1, f"missing register key '{key}'; add '{key}:' ({meaning})"))
     title = _text(found.get("title"), "title", shown, problems)
     clause = _clause_id(found.get("baa_clause"), shown, problems)
     terms = _terms(found.get("notice"), shown, problems)
@@ -588,7 +600,7 @@ def parse_register(text: str, shown: str, notice_days: int) -> tuple[Register | 
 
 
 def _expected_keys() -> str:
-    return ", ".join(REQUIRED_REGISTER_KEYS)
+    return ", ".join(f"'{key}:'" for key in REQUIRED_REGISTER_KEYS)
 
 
 def _text(item: NodeItem | None, key: str, shown: str, problems: list[Problem]) -> str | None:
@@ -709,10 +721,9 @@ def _entries(
         return None, {}
     entries: list[Subprocessor] = []
     names: dict[str, int] = {}
-    originals: dict[str, str] = {}
     slugs: dict[str, tuple[str, int]] = {}
     for entry_node in item.node.value:
-        sub = _entry(entry_node, shown, problems, names, originals, slugs)
+        sub = _entry(entry_node, shown, problems, names, slugs)
         if sub is not None:
             entries.append(sub)
     return entries, names
@@ -723,7 +734,6 @@ def _entry(
     shown: str,
     problems: list[Problem],
     names: dict[str, int],
-    originals: dict[str, str],
     slugs: dict[str, tuple[str, int]],
 ) -> Subprocessor | None:
     line = 1 + node.start_mark.line
@@ -737,9 +747,12 @@ def _entry(
     problems.extend(found_problems)
     given = {i.key for i in items}
     by_key: dict[str, NodeItem] = {}
+    hinted: set[str] = set()
     for key_item in items:
         if key_item.key not in ENTRY_KEYS:
             hint = closest_key(key_item.key, [k for k in ENTRY_KEYS if k not in given])
+            if hint:
+                hinted.add(hint)
             fix = f"did you mean '{hint}'?" if hint else f"the keys are {', '.join(ENTRY_KEYS)}"
             problems.append(Problem(shown, key_item.line, f"unknown subprocessor key '{key_item.key}'; {fix}"))
             continue
@@ -753,9 +766,9 @@ def _entry(
     name = texts.get("name")
     who = f"subprocessor '{name}'" if name else "this subprocessor"
     if name is not None:
-        _check_name(name, by_key["name"].line, shown, problems, names, originals, slugs)
+        _check_name(name, by_key["name"].line, shown, problems, names, slugs)
     for key, meaning in ENTRY_TEXT_KEYS.items():
-        if key not in given:
+        if key not in given and key not in hinted:
             problems.append(Problem(shown, line, f"{who} has no '{key}'; add '{key}: …' ({meaning})"))
     dates: dict[str, date] = {}
     for key in ENTRY_DATE_KEYS:
@@ -765,7 +778,7 @@ def _entry(
             if parsed is not None:
                 dates[key] = parsed
     for key in ("announced", "starts"):
-        if key not in given:
+        if key not in given and key not in hinted:
             problems.append(Problem(shown, line, f"{who} has no '{key}'; add '{key}: YYYY-MM-DD'"))
     problems.extend(_check_removal_keys(given, by_key, who, shown, line))
     if len(problems) > count or name is None:
@@ -791,7 +804,6 @@ def _check_name(
     shown: str,
     problems: list[Problem],
     names: dict[str, int],
-    originals: dict[str, str],
     slugs: dict[str, tuple[str, int]],
 ) -> None:
     key, slug = name_key(name), slugify(name)
@@ -817,7 +829,6 @@ def _check_name(
         )
         return
     names[key] = line
-    originals[key] = name
     slugs[slug] = (name, line)
 
 
@@ -853,16 +864,16 @@ def _check_removal_keys(
                 "announced and the first day it no longer processes PHI)",
             )
         )
-    if "withdrawn" in given:
-        for key in ("end_announced", "ends", "replaced_by"):
-            if key in given:
-                problems.append(
-                    Problem(
-                        shown,
-                        by_key[key].line,
-                        f"{who} is withdrawn, so it never started and cannot end: remove '{key}'",
-                    )
-                )
+    ending = [key for key in ("end_announced", "ends", "replaced_by") if key in given]
+    if "withdrawn" in given and ending:
+        keys = " and ".join(f"'{key}'" for key in ending)
+        problems.append(
+            Problem(
+                shown,
+                min(by_key[key].line for key in ending),
+                f"{who} is withdrawn, so it never started and cannot end: remove {keys}",
+            )
+        )
     return problems
 
 
