@@ -3,8 +3,11 @@
 Each folder under tests/golden/pr-report/ (except ``history``) is one pull
 request against the same sample history:
 
-- ``case.toml``: ``as_of`` (the day CI runs), optionally ``main_day`` and
-  ``delete`` (revision files the pull request removes);
+- ``case.toml``: ``as_of`` (the day CI runs), optionally ``main_day``,
+  ``delete`` (revision files the pull request removes), ``history`` (another
+  folder of revisions for main, relative to the project, e.g. the sample BAA in
+  ``baa_versions``) and ``pr_from_history`` (files of that folder the pull
+  request adds instead of main);
 - ``main/``: revision files committed on main (on ``main_day``) before the
   branch is cut;
 - ``pr/``: revision files the pull request writes;
@@ -19,7 +22,7 @@ import os
 import tomllib
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,24 +35,31 @@ from amend.revisions import parse_revision
 from amend.timeline import build_timeline
 from gitrepo import REVISIONS, GitRepo, revision_text
 
+ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "pr-report"
 HISTORY = GOLDEN / "history"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and p.name != "history")
 UPDATE = os.environ.get("AMEND_UPDATE_GOLDEN") == "1"
 
 
-def sample_history(path: Path) -> GitRepo:
-    """The three sample revisions on main, each arriving a few days before its posted date."""
+def sample_history(path: Path, folder: Path = HISTORY, leave_out: Sequence[str] = ()) -> GitRepo:
+    """The revisions in ``folder`` on main: the first committed on its posted day, each later one merged from
+    its own branch two days before its posted day (written two days before that)."""
     repo = GitRepo.create(path)
-    repo.write(f"{REVISIONS}/2024-03-01.md", (HISTORY / "2024-03-01.md").read_text(encoding="utf-8"))
-    repo.commit("First revision", "2024-03-01")
-    arrivals = (("2025-04-15", "2025-03-10", "2025-03-12"), ("2025-10-17", "2025-09-12", "2025-09-15"))
-    for name, written, merged in arrivals:
-        repo.branch(f"revision-{name}")
-        repo.write(f"{REVISIONS}/{name}.md", (HISTORY / f"{name}.md").read_text(encoding="utf-8"))
-        repo.commit(f"Add the {name} revision", written)
+    names = sorted(p.name for p in folder.glob("*.md") if p.name not in leave_out)
+    for index, name in enumerate(names):
+        text = (folder / name).read_text(encoding="utf-8")
+        found, problems = parse_revision(text, Path(name), name)
+        assert found is not None, problems
+        if index == 0:
+            repo.write(f"{REVISIONS}/{name}", text)
+            repo.commit("First revision", found.posted)
+            continue
+        repo.branch(f"revision-{found.id}")
+        repo.write(f"{REVISIONS}/{name}", text)
+        repo.commit(f"Add the {found.id} revision", found.posted - timedelta(days=4))
         repo.switch("main")
-        repo.merge(f"revision-{name}", merged, f"Merge the {name} revision")
+        repo.merge(f"revision-{found.id}", found.posted - timedelta(days=2), f"Merge the {found.id} revision")
     return repo
 
 
@@ -65,7 +75,9 @@ def test_golden_pull_request_reports(case: str, tmp_path: Path) -> None:
     folder = GOLDEN / case
     spec = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
     as_of: date = spec["as_of"]
-    repo = sample_history(tmp_path / "site")
+    history = ROOT / spec["history"] if "history" in spec else HISTORY
+    held_back: list[str] = spec.get("pr_from_history", [])
+    repo = sample_history(tmp_path / "site", history, leave_out=held_back)
     if (folder / "main").is_dir():
         for file in sorted((folder / "main").iterdir()):
             repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
@@ -73,6 +85,8 @@ def test_golden_pull_request_reports(case: str, tmp_path: Path) -> None:
     repo.branch("pr")
     for file in sorted((folder / "pr").iterdir()) if (folder / "pr").is_dir() else ():
         repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
+    for name in held_back:
+        repo.write(f"{REVISIONS}/{name}", (history / name).read_text(encoding="utf-8"))
     for name in spec.get("delete", []):
         repo.remove(f"{REVISIONS}/{name}")
     repo.commit("The pull request", as_of)

@@ -217,8 +217,11 @@ def _dates(entry: Entry, timeline: Timeline, late: str) -> list[str]:
         out += [f"> {escape(revision.summary)}", ""]
     out += [f"**Notice window:** {notice_verdict(entry, timeline.notice_days)}", ""]
     if revision.posted >= timeline.as_of:
+        when = f"Merge on or before {revision.posted}"
+        if revision.posted == timeline.as_of:
+            when = f"Merge today, {revision.posted}"
         out += [
-            f"**Merge on or before {revision.posted}.** A revision's text must be on main by its posted date: "
+            f"**{when}.** A revision's text must be on main by its posted date: "
             f"merged later, {late} and the check on main would fail.",
             "",
         ]
