@@ -184,8 +184,9 @@ def test_back_dating_a_revision_fails(sample: GitRepo) -> None:
     assert messages(check(sample, "2025-10-01")) == [
         f"{THIRD}: back-dated: posted 2025-09-17 is earlier than the day its file first reached main "
         f"(commit {commit[:7]}, 2025-09-20); notice cannot be given before the revision is public: have legal "
-        "decide how to correct the record (usually a new revision with true dates), then accept this commit by "
-        f"setting history_baseline: {commit[:7]} in the amend settings of mkdocs.yml"
+        "decide how to correct the record (usually a new revision with true dates), then accept the history up to "
+        f"this commit by setting history_baseline: '{commit[:7]}' (or a later commit) in the amend settings of "
+        "mkdocs.yml"
     ]
 
 

@@ -569,8 +569,8 @@ def _backdated(file: FileHistory, version: Version, before: Version | None, noti
         file.shown,
         None,
         f"back-dated: {what}; notice cannot be given before the revision is public: have legal decide how to "
-        f"correct the record (usually a new revision with true dates), then accept this commit by setting "
-        f"history_baseline: {version.short} in the amend settings of {SETTINGS_FILE}",
+        f"correct the record (usually a new revision with true dates), then accept the history up to this commit "
+        f"by setting history_baseline: '{version.short}' (or a later commit) in the amend settings of {SETTINGS_FILE}",
     )
 
 
