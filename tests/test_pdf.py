@@ -30,7 +30,16 @@ from amend.pdf import (
     render_revision_html,
     render_revision_pdf,
 )
-from amend.pdfcache import PdfJob, SourceFile, job_key, render_job, render_pdfs, render_redline, revision_job
+from amend.pdfcache import (
+    PdfJob,
+    SourceFile,
+    job_key,
+    render_job,
+    render_pdfs,
+    render_redline,
+    renderer_fingerprint,
+    revision_job,
+)
 from amend.revisions import load_document, load_revisions, parse_revision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -480,13 +489,29 @@ def test_flags_given_by_the_caller_are_listed_for_a_body_without_its_own(tmp_pat
 # --- cache and parallel rendering ---------------------------------------------------------------------
 
 
+@pytest.fixture
+def steady_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the renderer's fingerprint: it hashes amend's own sources, which may be edited while tests run."""
+    fingerprint = renderer_fingerprint()
+    monkeypatch.setattr("amend.pdfcache.renderer_fingerprint", lambda stylesheet=None: fingerprint)
+
+
+def test_the_renderer_fingerprint_changes_with_the_stylesheet(tmp_path: Path) -> None:
+    stylesheet = tmp_path / "print.css"
+    stylesheet.write_text("p { color: black }", encoding="utf-8")
+    before = renderer_fingerprint(stylesheet)
+    assert renderer_fingerprint(stylesheet) == before
+    stylesheet.write_text("p { color: #111 }", encoding="utf-8")
+    assert renderer_fingerprint(stylesheet) != before
+
+
 def small_jobs(tmp_path: Path, summary: str = "First terms.") -> list[PdfJob]:
     first = small_revision(tmp_path, "2025-03-01.md")
     second = small_revision(tmp_path, "2025-05-01.md", posted="2025-03-20", effective="2025-05-01", summary=summary)
     return [revision_job("terms/2025-03-01.pdf", first), revision_job("terms/2025-05-01.pdf", second)]
 
 
-def test_a_rebuild_with_nothing_changed_renders_no_pdf(tmp_path: Path) -> None:
+def test_a_rebuild_with_nothing_changed_renders_no_pdf(tmp_path: Path, steady_renderer: None) -> None:
     jobs = small_jobs(tmp_path)
     cold = render_pdfs(jobs, tmp_path / "cache", workers=1)
     assert cold.rendered == ("terms/2025-03-01.pdf", "terms/2025-05-01.pdf") and cold.reused == ()
@@ -495,7 +520,7 @@ def test_a_rebuild_with_nothing_changed_renders_no_pdf(tmp_path: Path) -> None:
     assert warm.pdfs == cold.pdfs
 
 
-def test_a_change_to_one_revision_renders_only_its_pdf(tmp_path: Path) -> None:
+def test_a_change_to_one_revision_renders_only_its_pdf(tmp_path: Path, steady_renderer: None) -> None:
     render_pdfs(small_jobs(tmp_path), tmp_path / "cache", workers=1)
     changed = small_jobs(tmp_path, summary="First terms, reworded.")
     batch = render_pdfs(changed, tmp_path / "cache", workers=1)
@@ -522,7 +547,7 @@ def test_the_cache_key_follows_the_inputs_not_the_output_name() -> None:
     assert job_key(job, renderer) != job_key(job, "another renderer")
 
 
-def test_a_truncated_cache_entry_is_rendered_again(tmp_path: Path) -> None:
+def test_a_truncated_cache_entry_is_rendered_again(tmp_path: Path, steady_renderer: None) -> None:
     jobs = small_jobs(tmp_path)[:1]
     render_pdfs(jobs, tmp_path / "cache", workers=1)
     (entry,) = (tmp_path / "cache" / "pdf").glob("*.pdf")
