@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -220,6 +221,11 @@ def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Itera
                 except PdfError as error:
                     failures.append(str(error))
                     continue
+                except BrokenProcessPool as error:
+                    raise PdfError(
+                        f"a PDF worker process died while rendering {job.name} ({error}); "
+                        "render with one worker (pdf_workers: 1) to see the error in this process"
+                    ) from None
                 _log_done(index, total, job, data, seconds)
                 yield keys[job.name], data
     if failures:
