@@ -466,15 +466,17 @@ COMPARED_FIELDS = ("name", "purpose", "location")
 def diff_register(register: Register, old: date, new: date) -> RegisterDiff:
     """Added, removed and changed rows between the list on ``old`` and the list on ``new``.
 
-    A subprocessor that left the list while the one it names in
+    A subprocessor that left the list while the one named in its
     ``replaced_by`` joined it is one changed row (its name, purpose and
-    location, old → new), not a removal and an addition. Rows come in the
-    file's order, each removed row where it stood.
+    location, old → new), not a removal and an addition; so is the same pair
+    compared the other way round (``old`` after ``new``). Rows come in the
+    file's order, each removed or changed row where the old row stood.
     """
     before = list_on(register, old)
     after = list_on(register, new)
     before_keys = {s.key for s in before}
     after_keys = {s.key for s in after}
+    joined = [s for s in after if s.key not in before_keys]
     order = {s.key: index for index, s in enumerate(register.subprocessors)}
     rows: list[tuple[int, RowDiff]] = []
     paired: set[str] = set()
@@ -482,24 +484,26 @@ def diff_register(register: Register, old: date, new: date) -> RegisterDiff:
         if sub.key in after_keys:
             rows.append((order[sub.key], RowDiff(RowStatus.UNCHANGED, sub, sub)))
             continue
-        successor = register.find(sub.replaced_by) if sub.replaced_by else None
-        took_over = (
-            successor is not None
-            and successor.key in after_keys
-            and successor.key not in before_keys
-            and successor.key not in paired
-        )
-        if took_over and successor is not None:
-            paired.add(successor.key)
-            row = RowDiff(RowStatus.CHANGED, sub, successor, _field_changes(sub, successor))
+        partner = next((j for j in joined if j.key not in paired and _replaces(sub, j)), None)
+        if partner is not None:
+            paired.add(partner.key)
+            row = RowDiff(RowStatus.CHANGED, sub, partner, _field_changes(sub, partner))
             rows.append((order[sub.key], row))
             continue
         rows.append((order[sub.key], RowDiff(RowStatus.REMOVED, sub, None)))
-    for sub in after:
-        if sub.key not in before_keys and sub.key not in paired:
+    for sub in joined:
+        if sub.key not in paired:
             rows.append((order[sub.key], RowDiff(RowStatus.ADDED, None, sub)))
     rows.sort(key=lambda pair: pair[0])
     return RegisterDiff(old=old, new=new, rows=tuple(row for _, row in rows))
+
+
+def _replaces(one: Subprocessor, other: Subprocessor) -> bool:
+    """Whether either names the other in its ``replaced_by``."""
+    return bool(
+        (one.replaced_by and name_key(one.replaced_by) == other.key)
+        or (other.replaced_by and name_key(other.replaced_by) == one.key)
+    )
 
 
 def _field_changes(old: Subprocessor, new: Subprocessor) -> tuple[FieldChange, ...]:
@@ -641,15 +645,13 @@ def _clause_id(item: NodeItem | None, shown: str, problems: list[Problem]) -> st
 def _whole_number(item: NodeItem, shown: str, problems: list[Problem], minimum: int) -> int | None:
     value = plain_value(item.node)
     text = value.strip() if isinstance(value, str) else ""
-    if not _WHOLE_NUMBER.fullmatch(text) or int(text) < minimum:
+    if not _WHOLE_NUMBER.fullmatch(text):
         shown_value = f"'{text}'" if text else "empty"
-        problems.append(
-            Problem(
-                shown,
-                item.line,
-                f"'{item.key}' is {shown_value}; write a whole number of days, at least {minimum}, e.g. 30",
-            )
-        )
+        message = f"'{item.key}' is {shown_value}; write a whole number of days, e.g. 30"
+        problems.append(Problem(shown, item.line, message))
+        return None
+    if int(text) < minimum:
+        problems.append(Problem(shown, item.line, f"'{item.key}' is '{text}'; it must be at least {minimum} day"))
         return None
     return int(text)
 
@@ -682,8 +684,7 @@ def _terms(item: NodeItem | None, shown: str, problems: list[Problem]) -> list[N
                 values["from"], date_problems = parse_date(plain_value(key_item.node), "from", shown, key_item.line)
                 problems.extend(date_problems)
             else:
-                minimum = 0 if key_item.key == "notice_days" else 1
-                values[key_item.key] = _whole_number(key_item, shown, problems, minimum)
+                values[key_item.key] = _whole_number(key_item, shown, problems, 1)
         for key in ("from", "notice_days"):
             if key not in {i.key for i in items}:
                 example = "YYYY-MM-DD" if key == "from" else "30"
