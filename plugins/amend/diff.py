@@ -180,11 +180,10 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
     keys = keys or Keys()
     children = tuple(_diff_lists(old.children, new.children, keys))
     identical = keys.raw(old) == keys.raw(new)
-    size = len(keys.content(old)) + len(keys.content(new))
     if identical:
         redline: tuple[Piece, ...] = (Piece(Op.EQUAL, new.text),) if new.text else ()
         same_wording = True
-        matched = size / 2
+        matched = ALL_WORDS  # counted only if a changed parent asks: most clauses never need tokenising
         flags: tuple[Flag, ...] = ()
     else:
         redline = diff_words(old.text, new.text)
@@ -197,9 +196,9 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
         # Shared words: of the title, of the text, and of each paired sub-clause (its own count).
         matched = _shared(tuple(word_keys(old.title)), tuple(word_keys(new.title)))
         matched += _shared(keys.own(old), keys.own(new))
-        matched += sum(c.matched for c in children)
+        matched += sum(_matched(c, keys) for c in children)
         flags = () if same_own else tuple(flag_changes(old.text, new.text, redline))
-    score = 1.0 if same_wording else _score(matched, size)
+    score = 1.0 if same_wording else _score(matched, len(keys.content(old)) + len(keys.content(new)))
     formatting = same_wording and (
         old.source != new.source
         or old.text != new.text
@@ -221,6 +220,15 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
         formatting_only=formatting,
         matched=matched,
     )
+
+
+ALL_WORDS = -1.0  # ``matched`` of an identical pair: every word, counted on demand
+
+
+def _matched(entry: ClauseDiff, keys: Keys) -> float:
+    if entry.matched == ALL_WORDS and entry.old is not None:
+        return float(len(keys.content(entry.old)))
+    return entry.matched
 
 
 def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> float:
