@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 
 from .diff import ChangeStatus, ClauseDiff, DocumentDiff, Summary
@@ -428,14 +428,14 @@ def render_html(diff: DocumentDiff, old_href: str = "", new_href: str = "") -> s
     )
     out.append('<div class="amend-rl-inline">')
     where = destinations(diff)
-    out.extend(_html_entry(entry, old_href, new_href, 0, diff, where) for entry in diff.clauses)
+    out.append(_grouped(diff.clauses, lambda e: _html_entry(e, old_href, new_href, 0, diff, where)))
     out.append("</div>")
     out.append('<div class="amend-rl-side">')
     out.append(
         f'<div class="amend-rl-cols" aria-hidden="true"><span>{escape(diff.old_id)}</span>'
         f"<span>{escape(diff.new_id)}</span></div>"
     )
-    out.extend(_html_side_entry(entry, 0, diff, where) for entry in diff.clauses)
+    out.append(_grouped(diff.clauses, lambda e: _html_side_entry(e, 0, diff, where)))
     out.append("</div>")
     out.append("</div>")
     out.append("</div>")
@@ -508,6 +508,36 @@ def _html_head(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDi
     )
 
 
+def _grouped(entries: Sequence[ClauseDiff], render: Callable[[ClauseDiff], str]) -> str:
+    """Render ``entries``, folding each run of two or more unchanged ones into one "N unchanged" fold.
+
+    A reader scanning for changes then passes one line per quiet stretch, not
+    one per clause; each clause inside stays its own fold with its links.
+    """
+    out: list[str] = []
+    run: list[ClauseDiff] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            names = ", ".join(clause_label(e.clause) for e in run[:3]) + (", …" if len(run) > 3 else "")
+            out.append(
+                '<details class="amend-rl-quiet"><summary>'
+                f"{len(run)} unchanged: {escape(names)}</summary>" + "".join(render(e) for e in run) + "</details>"
+            )
+        else:
+            out.extend(render(e) for e in run)
+        run.clear()
+
+    for entry in entries:
+        if is_open(entry):
+            flush()
+            out.append(render(entry))
+        else:
+            run.append(entry)
+    flush()
+    return "".join(out)
+
+
 def _html_entry(
     entry: ClauseDiff, old_href: str, new_href: str, depth: int, diff: DocumentDiff, where: dict[str, str]
 ) -> str:
@@ -520,7 +550,7 @@ def _html_entry(
     body = f'<p class="amend-rl-text">{text}</p>' if text else ""
     if entry.moved_to:
         body = f'<p class="amend-rl-text amend-rl-moved-away">{html_redline(entry.redline)}</p>' if text else ""
-    children = "".join(_html_entry(child, old_href, new_href, depth + 1, diff, where) for child in entry.children)
+    children = _grouped(entry.children, lambda c: _html_entry(c, old_href, new_href, depth + 1, diff, where))
     if children:
         children = f'<div class="amend-rl-children">{children}</div>'
     anchor = escape(_anchor(entry))
@@ -555,7 +585,7 @@ def _html_side_entry(entry: ClauseDiff, depth: int, diff: DocumentDiff, where: d
         f'<p class="amend-rl-side-label">{new_head}</p><p>{new}</p></div>'
         "</div>"
     )
-    children = "".join(_html_side_entry(child, depth + 1, diff, where) for child in entry.children)
+    children = _grouped(entry.children, lambda c: _html_side_entry(c, depth + 1, diff, where))
     classes = f"amend-rl-clause amend-rl-clause--{status}"
     if not is_open(entry):
         return f'<details class="{classes}"><summary class="amend-rl-head">{head}</summary>{row}{children}</details>'
