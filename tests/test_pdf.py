@@ -41,6 +41,7 @@ from amend.pdfcache import (
     revision_job,
 )
 from amend.revisions import load_document, load_revisions, parse_revision
+from amend.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BAA = ROOT / "baa_versions"
@@ -606,3 +607,17 @@ def test_amend_pdf_names_the_revisions_there_are_when_one_is_unknown(
     small_revision(folder)
     assert cli.main(["--root", str(tmp_path), "pdf", "2030-01-01"]) == 1
     assert "no revision '2030-01-01'; revisions are 2025-03-01" in capsys.readouterr().err
+
+
+def test_amend_pdf_renders_a_redline_for_old_dots_new(
+    baa_redline: tuple[Revision, Revision, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new, data = baa_redline
+    out = tmp_path / "redline.pdf"
+    assert cli.main(["--root", str(ROOT), "pdf", f"{old.id}...{new.id}", "-o", str(out)]) == 0
+    settings = load_settings(ROOT)
+    if (settings.paper, settings.organization) != ("letter", ORGANIZATION):
+        data = render_redline(old, new, paper=settings.paper, organization=settings.organization)
+    assert out.read_bytes() == data  # the same bytes the site publishes for these settings
+    assert cli.main(["--root", str(ROOT), "pdf", f"{old.id}..."]) == 1
+    assert "is not a pair of revisions; write OLD...NEW" in capsys.readouterr().err
