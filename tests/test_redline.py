@@ -292,3 +292,14 @@ def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
     assert wants_color(_Terminal(), {}) is True
     assert wants_color(_Terminal(), {"NO_COLOR": "1"}) is False
     assert wants_color(io.StringIO(), {}) is False
+
+
+def test_a_changed_number_in_brackets_is_marked_whole_with_its_brackets() -> None:
+    from amend.redline import Op, Piece, diff_words
+
+    assert diff_words("within thirty (30) days", "within forty-five (45) days") == (
+        Piece(Op.EQUAL, "within "),
+        Piece(Op.DELETE, "thirty (30)"),
+        Piece(Op.INSERT, "forty-five (45)"),
+        Piece(Op.EQUAL, " days"),
+    )

@@ -258,6 +258,7 @@ def cleanup(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
     for _ in range(len(current) + 1):
         changed = _slide(current)
         changed = _absorb(changed)
+        changed = _close_brackets(changed)
         if changed == current:
             break
         current = changed
@@ -283,6 +284,38 @@ def _slide(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
             ]
             return tidy(out)
     return tuple(out)
+
+
+_PAIRS = {"(": ")", "[": "]"}
+
+
+def _close_brackets(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    """A change that opens a bracket takes its closing bracket too: "{-thirty (30)-}{+forty-five (45)+}"."""
+    out = list(pieces)
+    for index in range(1, len(out) - 1):
+        after = out[index + 1]
+        if out[index].op is Op.EQUAL or after.op is not Op.EQUAL or not after.text:
+            continue
+        closing = after.text[0]
+        opening = next((o for o, c in _PAIRS.items() if c == closing), None)
+        if opening is None:
+            continue
+        start = index
+        while start > 0 and out[start - 1].op is not Op.EQUAL:
+            start -= 1
+        group = out[start : index + 1]
+        sides = [
+            "".join(p.text for p in group if p.op is op) for op in (Op.DELETE, Op.INSERT)
+        ]
+        if all(side and side.count(opening) > side.count(closing) for side in sides):
+            moved = [Piece(p.op, p.text + closing) if p is _last_of(group, p.op) else p for p in group]
+            out[start : index + 2] = [*moved, Piece(Op.EQUAL, after.text[1:])]
+            return tidy(out)
+    return tuple(out)
+
+
+def _last_of(group: Sequence[Piece], op: Op) -> Piece | None:
+    return next((p for p in reversed(group) if p.op is op), None)
 
 
 def _absorb(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:

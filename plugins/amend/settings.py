@@ -64,5 +64,10 @@ def load_settings(root: Path) -> Settings:
         if isinstance(plugin, dict) and "amend" in plugin:
             options = plugin["amend"] or {}
     site_url = str((data or {}).get("site_url") or "")
+    # The plugin's option names, as written in mkdocs.yml, mapped to the settings they feed.
+    renamed = {"revisions": "revisions_dir"}
+    options = {renamed.get(k, k): v for k, v in options.items()}
     known = {k: v for k, v in options.items() if k in Settings.__dataclass_fields__ and k not in ("root", "site_url")}
+    if "history_baseline" in known:
+        known["history_baseline"] = str(known["history_baseline"])  # an all-digit commit id reads as a number
     return Settings(root=root, site_url=site_url, **known)
