@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import html
 import importlib
+import importlib.metadata
 import logging
 import os
 import re
@@ -37,10 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type information
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # nor does fontTools
-from weasyprint.formatting_structure.boxes import TextBox  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no type information
 
 from . import __version__
 from .model import ClauseKind, Document, Revision
@@ -135,15 +133,31 @@ def fingerprint_files(paths: Sequence[Path]) -> str:
 
 def renderer_versions() -> dict[str, str]:
     """Versions of everything that shapes the bytes of a PDF besides our own inputs."""
-    import fontTools  # type: ignore[import-untyped]  # untyped, see above
-    import pydyf  # type: ignore[import-untyped]  # untyped, see above
-
     return {
         "amend": __version__,
-        "weasyprint": str(weasyprint.__version__),
-        "pydyf": str(pydyf.__version__),
-        "fonttools": str(fontTools.version),
+        **{name: _distribution_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinyhtml5", "tinycss2")},
     }
+
+
+def _distribution_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, imported on first use: importing amend (``amend check``) must not need Pango."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type information
+    except ModuleNotFoundError:
+        raise PdfError("WeasyPrint is not installed, so no PDF can be rendered: pip install weasyprint") from None
+    except OSError as error:  # cffi could not load Pango, HarfBuzz or fontconfig
+        raise PdfError(
+            f"WeasyPrint cannot load the system libraries it draws text with ({error}); install Pango, "
+            "e.g. on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+        ) from None
+    return weasyprint
 
 
 # --- HTML documents -------------------------------------------------------------------------------
@@ -277,9 +291,12 @@ _REDLINE_LEGEND = (
     '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. Every clause is printed in '
     "full with its status; unchanged clauses have no marks.</p>"
 )
-# Bookmarks for the redline: one per top-level clause entry, changed or not.
+# Bookmarks for the redline: one per top-level clause entry, changed or not (a run of unchanged
+# clauses may be wrapped in a fold, which print opens).
 _REDLINE_OUTLINE = (
-    ".amend-rl-inline > .amend-rl-clause > .amend-rl-head { bookmark-level: 1; bookmark-label: content(text); }\n"
+    ".amend-rl-inline > .amend-rl-clause > .amend-rl-head, "
+    ".amend-rl-inline > .amend-rl-quiet > .amend-rl-clause > .amend-rl-head "
+    "{ bookmark-level: 1; bookmark-label: content(text); }\n"
 )
 
 
@@ -408,6 +425,9 @@ def render_pdf(
     identifier = hashlib.sha256(
         "\0".join((document_html, css_text, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
     ).hexdigest()[:32]
+
+    weasyprint = _weasyprint()
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # see _weasyprint
 
     with _watched_logs() as records, _source_date_epoch(epoch):
         fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
@@ -573,6 +593,8 @@ def _check_glyphs(rendered: Any, fonts: FontFiles, what: str) -> None:
 
 
 def _laid_out_text(rendered: Any) -> Iterator[str]:
+    from weasyprint.formatting_structure.boxes import TextBox  # type: ignore[import-untyped]  # see _weasyprint
+
     for page in rendered.pages:
         for box in page._page_box.descendants():
             if isinstance(box, TextBox):
