@@ -621,3 +621,13 @@ def test_amend_pdf_renders_a_redline_for_old_dots_new(
     assert out.read_bytes() == data  # the same bytes the site publishes for these settings
     assert cli.main(["--root", str(ROOT), "pdf", f"{old.id}..."]) == 1
     assert "is not a pair of revisions; write OLD...NEW" in capsys.readouterr().err
+
+
+def test_importing_amend_and_its_commands_does_not_load_weasyprint() -> None:
+    # `amend check` must run where Pango is missing; WeasyPrint loads on the first render.
+    script = (
+        "import sys, amend.cli, amend.pdf, amend.pdfcache, amend.cli_pdf; "
+        "amend.cli._load_extensions(); print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False"
