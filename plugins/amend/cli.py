@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .problems import Problem, render_problems
+from .publication import load_site_register
 from .revisions import load_revisions
 from .settings import Settings, load_settings
 from .timeline import build_timeline
@@ -54,6 +55,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     as_of = resolve_as_of(args.as_of)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
+    problems += load_site_register(settings, loaded.revisions)[1]
     notes: list[str] = []
     history_check = HISTORY_CHECK
     if args.no_history:

@@ -192,7 +192,13 @@ def render_revision_list(timeline: Timeline, plan: SitePlan, here: str) -> str:
 
 def render_subscribe(plan: SitePlan, here: str) -> str:
     links = _Links(plan, here)
-    return (
+    register = ""
+    if plan.register_url is not None:
+        register = (
+            '<p class="amend-subscribe">The subcontractors that may handle protected health information are on the '
+            f'<a href="{links.to(plan.register_url)}">subprocessor list</a>, with their own notice and objection window.</p>'
+        )
+    return register + (
         '<p class="amend-subscribe">Get notice of every amendment: '
         f'<a href="{links.to(plan.urls.feed())}">Atom feed</a> · '
         f'<a href="{links.to(plan.urls.calendar())}">calendar</a> · '
@@ -204,9 +210,13 @@ def render_subscribe(plan: SitePlan, here: str) -> str:
 def render_revision_page(entry: Entry, timeline: Timeline, plan: SitePlan, document_html: str) -> str:
     here = plan.urls.revision(entry.id)
     banner = render_banner(timeline, plan, here) if entry.status is not Status.UPCOMING else ""
-    return "\n".join(
-        p for p in (banner, render_revision_header(entry, timeline, plan, here), render_document(document_html)) if p
+    parts = (
+        banner,
+        render_revision_header(entry, timeline, plan, here),
+        render_document(document_html),
+        render_subscribe(plan, here),
     )
+    return "\n".join(p for p in parts if p)
 
 
 def render_history_page(timeline: Timeline, plan: SitePlan) -> str:

@@ -35,7 +35,7 @@ log = get_plugin_logger(__name__)
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
 CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
-ASSETS = ("amend.css", "redline.css", "amend.js")
+ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 
 
@@ -56,6 +56,8 @@ class AmendConfig(base.Config):
     """Processes rendering PDFs; default: one per core."""
     cache_dir = c.Type(str, default=".cache/amend")
     """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
+    register = c.Type(str, default="subprocessors.yml")
+    """The subprocessor register (YAML), relative to mkdocs.yml; published at security/subprocessors/ when present."""
     history_baseline = c.Type(str, default="")
     """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
     all_pairs_limit = c.Type(int, default=30)
@@ -92,6 +94,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):
             title=self.config.title,
             organization=self.config.organization,
             site_url=config.site_url or "",
+            register=self.config.register,
+            history_baseline=self.config.history_baseline,
         )
         as_of = resolve_as_of(self.config.as_of)
         publication, problems = prepare_publication(
@@ -113,7 +117,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         for spec in self.publication.pages:
             content = f"---\ntitle: {_yaml_string(spec.title)}\n---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
-            listed = spec.kind in ("current", "history", "compare-index")
+            listed = spec.kind in ("current", "history", "compare-index", "register")
             inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:

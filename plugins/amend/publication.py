@@ -7,8 +7,10 @@ bodies are rendered on demand and memoised per build.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from . import pages
 from .document_html import TocEntry, render_document_html, toc_entries
@@ -16,6 +18,8 @@ from .manifest import render_checksums, render_versions_json
 from .model import Revision
 from .pdfcache import PdfJob, redline_job, revision_job
 from .problems import Problem
+from .register import Register, check_baa_clause, load_register
+from .register_pages import render_register_page
 from .revisions import load_revisions
 from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
@@ -43,6 +47,7 @@ class Publication:
     timeline: Timeline
     plan: SitePlan
     revisions: dict[str, Revision]
+    register: Register | None = None
     pages: list[PageSpec] = field(default_factory=list)
     _html: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -79,6 +84,16 @@ class Publication:
             return pages.render_revision_page(entry, timeline, plan, self.document_html(spec.revision))
         if spec.kind == "compare" and spec.revision and spec.other:
             return self.render_compare(spec.revision, spec.other)
+        if spec.kind == "register" and self.register is not None:
+            here = spec.url
+            urls = plan.urls
+            return render_register_page(
+                self.register,
+                self.as_of,
+                baa_clause_href=relative_url(here, urls.current()) + "#" + self.register.baa_clause,
+                feed_href=relative_url(here, urls.feed()),
+                calendar_href=relative_url(here, urls.calendar()),
+            )
         raise ValueError(f"unknown page kind {spec.kind!r}")
 
     def files(self) -> dict[str, bytes]:
@@ -88,6 +103,9 @@ class Publication:
 
         urls, title = self.plan.urls, self.settings.title
         site_url = self.settings.site_url
+        register: dict[str, Any] = {}
+        if self.register is not None and self.plan.register_url is not None:
+            register = {"register": self.register, "register_path": self.plan.register_url}
         return {
             urls.feed(): render_atom(
                 self.timeline,
@@ -96,8 +114,11 @@ class Publication:
                 title=title,
                 author=self.settings.organization,
                 has_compare=self.plan.has_compare,
+                **register,
             ),
-            urls.calendar(): render_ics(self.timeline, site_url, urls.prefix, title=title, has_compare=self.plan.has_compare),
+            urls.calendar(): render_ics(
+                self.timeline, site_url, urls.prefix, title=title, has_compare=self.plan.has_compare, **register
+            ),
         }
 
     def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:
@@ -151,8 +172,10 @@ def prepare_publication(
 ) -> tuple[Publication | None, list[Problem]]:
     """Load and check every revision; plan the section. Any problem means nothing is published."""
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
-    if loaded.problems:
-        return None, list(loaded.problems)
+    register, problems = load_site_register(settings, loaded.revisions)
+    problems = list(loaded.problems) + problems
+    if problems:
+        return None, problems
     timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
     if not timeline.published:
         first = min(loaded.revisions, key=lambda r: r.posted)
@@ -165,11 +188,14 @@ def prepare_publication(
         ]
     prefix = settings.url_prefix.strip("/") + "/"
     plan = plan_site(timeline, prefix, **({"all_pairs_limit": all_pairs_limit} if all_pairs_limit else {}))
+    if register is not None:
+        plan = replace(plan, register_url=settings.register_prefix.strip("/") + "/")
     publication = Publication(
         settings=settings,
         timeline=timeline,
         plan=plan,
         revisions={e.id: e.revision for e in timeline.published},
+        register=register,
     )
     title = settings.title
     specs = [
@@ -191,8 +217,20 @@ def prepare_publication(
         )
         for pair in plan.compare_pages
     ]
+    if plan.register_url is not None and register is not None:
+        specs.append(PageSpec(plan.register_url, "register", register.title))
     publication.pages = specs
     return publication, []
+
+
+def load_site_register(settings: Settings, revisions: Sequence[Revision]) -> tuple[Register | None, list[Problem]]:
+    """The subprocessor register, checked, and checked against the BAA clause it names."""
+    register, problems = load_register(settings.register_path, settings.notice_days, settings.root)
+    if register is not None and revisions:
+        problems = check_baa_clause(register, revisions)
+        if problems:
+            return None, problems
+    return register, problems
 
 
 __all__ = ["Pair", "PageSpec", "Publication", "prepare_publication"]

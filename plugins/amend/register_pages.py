@@ -94,6 +94,11 @@ def _intro(register: Register, as_of: date, clause_href: str, feed_href: str, ca
     )
 
 
+def _stop(sub: Subprocessor) -> str:
+    """The full stop after a name, unless the name already ends with one ("… Inc.")."""
+    return "" if sub.name.endswith(".") else "."
+
+
 def _who(sub: Subprocessor) -> str:
     return f"<strong>{escape(sub.name)}</strong>"
 
@@ -259,13 +264,14 @@ def _history_text(entry: ChangeEntry) -> str:
         return f"Withdrew the addition of {_who(sub)} announced on {time_tag(sub.announced)}; it never started.{badge}"
     if change.kind is ChangeKind.REMOVAL:
         successor = f"; {_who(change.replaced_by)} takes over its work" if change.replaced_by else ""
-        return f"Removed {_who(sub)}{successor}.{badge}"
+        stop = _stop(change.replaced_by) if change.replaced_by else _stop(sub)
+        return f"Removed {_who(sub)}{successor}{stop}{badge}"
     if change.initial:
-        title = f"On the initial list: {_who(sub)}."
+        title = f"On the initial list: {_who(sub)}{_stop(sub)}"
     elif change.kind is ChangeKind.REPLACEMENT:
-        title = f"Replaced {_names(change.replaces)} with {_who(sub)}."
+        title = f"Replaced {_names(change.replaces)} with {_who(sub)}{_stop(sub)}"
     else:
-        title = f"Added {_who(sub)}."
+        title = f"Added {_who(sub)}{_stop(sub)}"
     return (
         f'{title}{badge}<br><span class="amend-register__details">{escape(sub.purpose)} '
         f'<span class="amend-summary__label">Location:</span> {escape(sub.location)}</span>'

@@ -29,6 +29,12 @@ class Settings:
     # A commit on main where revisions older than the repository were imported: their dates are
     # taken as given there, and every later change is checked (see provenance.py).
     history_baseline: str = ""
+    register: str = "subprocessors.yml"  # the subprocessor register, relative to root; absent file: no register
+    register_prefix: str = "security/subprocessors"
+
+    @property
+    def register_path(self) -> Path:
+        return self.root / self.register
 
     @property
     def revisions_path(self) -> Path:

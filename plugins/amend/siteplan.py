@@ -89,6 +89,7 @@ class SitePlan:
     revisions: tuple[str, ...]  # published revision ids, oldest first
     compare_pages: tuple[Pair, ...]
     redline_pdfs: tuple[Pair, ...]
+    register_url: str | None = None  # the subprocessor register's page, when the site has one
 
     def has_compare(self, old: str, new: str) -> bool:
         return Pair(old, new) in self.compare_pages
