@@ -173,3 +173,14 @@ def test_bad_input_aborts_the_build_with_the_problem_and_writes_no_page(tmp_path
     assert "baa_versions/2025-12-15.md:4: notice window is 15 days" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_the_subprocessor_register_is_published_with_its_objection_window(site: Path) -> None:
+    page = (site / "security" / "subprocessors" / "index.html").read_text()
+    assert "Quarry Search Co." in page and "Hilltop Hosting LLC" in page
+    assert "The objection window closes on" in page and "days left" in page
+    assert 'href="../baa/#subcontractors"' in page, "the register links back to the BAA clause"
+    current = (site / "security" / "baa" / "index.html").read_text()
+    assert 'href="../subprocessors/"' in current, "the BAA page links to the register"
+    feed = (site / "security" / "baa" / "feed.xml").read_text()
+    assert "Quarry Search Co." in feed
