@@ -63,7 +63,7 @@ def plain_text(markdown: str) -> str:
     wrapping is not a change of wording.
     """
     text = ATTRIBUTE_ID.sub("", markdown) if "{" in markdown else markdown
-    text = _TAG.sub(" ", text)
+    text = _strip_tags_outside_code(text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _FOOTNOTE_REF.sub("", text)
@@ -76,6 +76,25 @@ def plain_text(markdown: str) -> str:
     text = _ESCAPE.sub(r"\1", text)
     text = html.unescape(text)
     return _SPACE.sub(" ", text).strip()
+
+
+def _strip_tags_outside_code(text: str) -> str:
+    """Drop HTML tags, except inside code spans: `<script>` in backticks is text the page shows."""
+    if "<" not in text:
+        return text
+    if "`" not in text:
+        return _TAG.sub(" ", text)
+    mark = "\ue000"
+    while mark in text:  # a marker the text cannot contain, so no placeholder is forged
+        mark += "\ue001"
+    spans: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        spans.append(match.group(0))
+        return f"{mark}{len(spans) - 1}{mark}"
+
+    text = _TAG.sub(" ", _CODE.sub(hide, text))
+    return re.sub(re.escape(mark) + r"(\d+)" + re.escape(mark), lambda m: spans[int(m.group(1))], text)
 
 
 def split_number(heading: str) -> tuple[str | None, str]:

@@ -7,6 +7,7 @@ the BAA's conventions (SPEC "A revision file"); any other Markdown legal text
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,13 @@ CLAUSE_LEVEL = 2  # SPEC: a BAA's clauses are the level-2 headings "## N. Title"
 RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--")
 EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=", re.I)
 SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):", re.I)
+# Script links a line-by-line look misses, read over the whole body with entities decoded: an
+# inline link whose address starts on the next line, a reference definition (address on its line
+# or the next), and a scheme written with entities (``java&#115;cript:``). Markdown links them all.
+SCRIPT_URL_ANYWHERE = re.compile(
+    r"\]\(\s*<?\s*(?:javascript|vbscript|data):|^ {0,3}\[[^\]\n]+\]:\s*<?\s*(?:javascript|vbscript|data):",
+    re.I | re.M,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +176,9 @@ def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
     """Raw HTML is not rendered (it would show as text) and may try to run script: reject it."""
     problems: list[Problem] = []
     fence: str | None = None
+    visible: list[str] = []  # the body as Markdown reads it for links: no code, entities decoded
     for index, line in enumerate(body.split("\n")):
+        visible.append("")
         opened = FENCE_OPEN.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0]:
@@ -178,6 +188,7 @@ def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
             fence = opened.group(1)
             continue
         text = re.sub(r"`[^`]*`", "", line)  # inline code shows markup as text, harmlessly
+        visible[-1] = html.unescape(text).replace("\n", " ").replace("\r", " ")
         tag = RAW_HTML.search(text)
         if tag:
             what = tag.group(0)[:40]
@@ -199,7 +210,20 @@ def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
                     "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
                 )
             )
-    return problems
+    flagged = {problem.line for problem in problems}
+    joined = "\n".join(visible)
+    for match in SCRIPT_URL_ANYWHERE.finditer(joined):
+        at = body_line + joined.count("\n", 0, match.start())
+        if at not in flagged:
+            flagged.add(at)
+            problems.append(
+                Problem(
+                    shown,
+                    at,
+                    "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
+                )
+            )
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 PLACEHOLDER = re.compile(r"^\s*TODO\b", re.I)
