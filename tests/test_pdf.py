@@ -38,6 +38,7 @@ from amend.pdfcache import (
     render_pdfs,
     render_redline,
     renderer_fingerprint,
+    rendering_sources,
     revision_job,
 )
 from amend.revisions import load_document, load_revisions, parse_revision
@@ -504,6 +505,13 @@ def test_the_renderer_fingerprint_changes_with_the_stylesheet(tmp_path: Path) ->
     assert renderer_fingerprint(stylesheet) == before
     stylesheet.write_text("p { color: #111 }", encoding="utf-8")
     assert renderer_fingerprint(stylesheet) != before
+
+
+def test_the_fingerprint_covers_the_modules_pdfs_are_made_with_and_no_others() -> None:
+    names = {path.name for path in rendering_sources()}
+    made_with = {"pdf.py", "pdfcache.py", "document_html.py", "diff.py", "diffviews.py", "clauses.py", "__init__.py"}
+    assert made_with <= names
+    assert not names & {"plugin.py", "feeds.py", "cli.py", "provenance.py"}
 
 
 def small_jobs(tmp_path: Path, summary: str = "First terms.") -> list[PdfJob]:

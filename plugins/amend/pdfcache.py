@@ -4,7 +4,7 @@ A :class:`PdfJob` carries everything one PDF depends on as plain text (the
 revision files' names and contents, the paper, the organization), so it can be
 pickled to a worker process, which parses the revisions again and renders with
 :mod:`amend.pdf`. Its cache key hashes those inputs together with the print
-stylesheet, the font files' bytes, the amend sources and the renderer's
+stylesheet, the font files' bytes, the amend modules it is made with and the renderer's
 versions: a rebuild that changed nothing renders no PDF, and a change to one
 revision renders only the PDFs that show it.
 
@@ -15,8 +15,8 @@ logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
-import importlib
 import json
 import logging
 import multiprocessing
@@ -104,18 +104,34 @@ def redline_job(
 def renderer_fingerprint(stylesheet: Path = STYLESHEET) -> str:
     """Hash of everything besides a job's own text that shapes its bytes.
 
-    The stylesheet, the font files, every source file of amend (a change to the
-    HTML, the redline or the PDF code changes PDFs; the package version alone
-    would not say so during development) and the renderer's versions.
+    The stylesheet, the font files, the source of every amend module a PDF is
+    made with (a change to the HTML, the redline or the PDF code changes PDFs,
+    and the package version alone would not say so during development; a change
+    to, say, the feed does not) and the renderer's versions.
     """
     fonts = bundled_fonts()
-    sources = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".css"))
     digest = hashlib.sha256()
     digest.update(json.dumps(renderer_versions(), sort_keys=True).encode())
     digest.update(fingerprint_files([stylesheet]).encode())
     digest.update(fingerprint_files(fonts.paths()).encode())
-    digest.update(fingerprint_files(sources).encode())
+    digest.update(fingerprint_files(rendering_sources()).encode())
     return digest.hexdigest()
+
+
+def rendering_sources() -> list[Path]:
+    """The files of the amend modules this one imports, directly or not (relative imports, followed)."""
+    seen: set[str] = set()
+    todo = [Path(__file__).stem]
+    while todo:
+        name = todo.pop()
+        path = _PACKAGE / f"{name}.py"
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo.extend([node.module.split(".")[0]] if node.module else [alias.name for alias in node.names])
+    return [_PACKAGE / f"{name}.py" for name in sorted(seen | {"__init__"})]
 
 
 def job_key(job: PdfJob, renderer: str) -> str:
@@ -258,17 +274,14 @@ def render_redline(
 ) -> bytes:
     """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
     from .diff import diff_documents
+    from .diffviews import render_html  # the web redline's HTML, shared with the PDF
     from .pdf import render_redline_pdf
 
-    try:
-        views = importlib.import_module("amend.diffviews")  # the web redline's HTML, shared with the PDF
-    except ModuleNotFoundError as error:
-        raise PdfError(f"redline PDFs need {error.name}, which this build of amend lacks") from None
     diff = diff_documents(old.document, new.document)
     return render_redline_pdf(
         old,
         new,
-        views.render_html(diff),
+        render_html(diff),
         paper=paper,
         organization=organization,
         base_url=base_url,
