@@ -18,7 +18,14 @@ from pathlib import Path
 from . import cli
 from .model import Revision
 from .problems import Problem
-from .provenance import History, Unavailable, check_history, check_provenance, read_history
+from .provenance import (
+    History,
+    Unavailable,
+    check_history,
+    check_provenance,
+    check_register_provenance,
+    read_history,
+)
 from .report import FileChange, render_pr_report
 from .revisions import load_revisions
 from .settings import Settings
@@ -29,7 +36,7 @@ def history_check(
 ) -> tuple[list[Problem], str | None]:
     """``cli.HISTORY_CHECK``: the git-history problems of the revision folder, or a note why none were checked."""
     del revisions  # the history is read from git, file by file, including files no longer present
-    return check_provenance(
+    problems, note = check_provenance(
         settings.root,
         settings.revisions_path,
         as_of,
@@ -38,6 +45,17 @@ def history_check(
         notice_days=settings.notice_days,
         shown_root=settings.root,
     )
+    if note is None:
+        problems += check_register_provenance(
+            settings.root,
+            settings.register_path,
+            as_of,
+            base=base,
+            baseline=_baseline(settings),
+            notice_days=settings.notice_days,
+            shown_root=settings.root,
+        )
+    return problems, note
 
 
 def _baseline(settings: Settings) -> str | None:

@@ -30,6 +30,7 @@ commits, never from the clock.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -592,3 +593,119 @@ def check_provenance(
     if isinstance(history, Unavailable):
         return list(history.problems), history.note
     return check_history(history, notice_days), None
+
+
+# --- the subprocessor register ---------------------------------------------------------------------
+
+
+def check_register_provenance(
+    root: Path,
+    register_file: Path,
+    as_of: date,
+    *,
+    base: str | None = None,
+    baseline: str | None = None,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
+    shown_root: Path | None = None,
+) -> list[Problem]:
+    """A past announcement in the register is never edited on main (issue "subcontractor register").
+
+    Every version of the register that stood on main (first-parent history of
+    HEAD, or of ``base`` for a pull request, after ``baseline``) is compared with
+    the register as it is now: an entry that was public in that version (announced
+    before the day the next version replaced it) must be unchanged now. Comparing
+    with the current text, not commit by commit, means restoring the announced
+    wording is the fix. Shallow clones and missing git are reported by the
+    revision check; here they mean no problems.
+    """
+    from .register import Announced, announced_fields, check_kept, parse_register
+
+    shown_root = shown_root if shown_root is not None else root
+    shown = _shown(register_file, shown_root)
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return []
+    try:
+        versions = _register_versions(repo, register_file, as_of, base, baseline)
+    except git.GitCommandError:
+        return []
+    finally:
+        repo.close()
+    current_text = versions[-1][2] if versions else None
+    if current_text is None:
+        public = [v for v in versions[:-1] if v[2] is not None]
+        if public:
+            return [
+                Problem(
+                    shown,
+                    None,
+                    "the subprocessor register was deleted after it was published; keep the file and end "
+                    "entries with 'end_announced' and 'ends' instead",
+                )
+            ]
+        return []
+    current, _ = parse_register(current_text, shown, notice_days)
+    if current is None:
+        return []  # its own problems are reported by the register check
+    # Each field's authority is the first version of main in which it was public: a later
+    # edit does not become the new truth by having been committed.
+    reference: Announced = {}
+    origin: dict[tuple[str, str], str | None] = {}
+    for (commit, _day, text), (_next, next_day, _next_text) in itertools.pairwise(versions):
+        if text is None:
+            continue
+        earlier, _ = parse_register(text, shown, notice_days)
+        if earlier is None:
+            continue
+        for field_key, value in announced_fields(earlier, next_day - timedelta(days=1)).items():
+            if field_key not in reference:
+                reference[field_key] = value
+                origin[field_key] = commit
+    problems: list[Problem] = []
+    for commit in dict.fromkeys(origin.values()):
+        fields = {k: v for k, v in reference.items() if origin[k] == commit}
+        where = f"as published in commit {commit[:7]}" if commit else "as published"
+        problems += check_kept(fields, current, where)
+    return problems
+
+
+def _register_versions(
+    repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None
+) -> list[tuple[str | None, date, str | None]]:
+    """Oldest first: (commit, day it reached main, text or None when deleted); the working tree last, dated as_of."""
+    if repo.working_tree_dir is None or repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        return []
+    top = Path(repo.working_tree_dir).resolve()
+    try:
+        relative = register_file.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return []
+    main = _resolve(repo, base or "HEAD")
+    if main is None:
+        return []
+    baseline_commit = _resolve(repo, baseline) if baseline else None
+    span = f"{baseline_commit}..{main}" if baseline_commit else main
+    log = repo.git.log("--first-parent", "--diff-merges=first-parent", "--format=%H %ct", span, "--", relative)
+    versions: list[tuple[str | None, date, str | None]] = []
+    if baseline_commit is not None:
+        versions.append((baseline_commit, _commit_day(repo, baseline_commit), _show(repo, baseline_commit, relative)))
+    for line in reversed(log.splitlines()):
+        commit, stamp = line.split()
+        versions.append((commit, _utc_day(int(stamp)), _show(repo, commit, relative)))
+    compared_to = main
+    if base is not None:
+        head = _resolve(repo, "HEAD")
+        if head is not None:
+            compared_to = repo.git.merge_base(main, head).strip() or main
+    working = _decode(register_file.read_bytes()) if register_file.is_file() else None
+    if working != _show(repo, compared_to, relative):
+        versions.append((None, as_of, working))
+    return versions
+
+
+def _show(repo: git.Repo, commit: str, path: str) -> str | None:
+    try:
+        return _decode(repo.git.show(f"{commit}:{path}", strip_newline_in_stdout=False).encode("utf-8"))
+    except git.GitCommandError:
+        return None

@@ -1031,49 +1031,72 @@ def check_baa_clause(register: Register, revisions: Sequence[Revision]) -> list[
     ]
 
 
-def check_announcements_kept(before: Register, after: Register, published_by: date) -> list[Problem]:
-    """What was announced on or before ``published_by`` in ``before`` is still there, unchanged, in ``after``.
+Announced = dict[tuple[str, str], tuple[str, object]]  # (name key, field) → (name as written, value)
 
-    The comparison :mod:`amend.provenance` needs for "a past announcement is
-    never edited on main": it reads the two versions of the file from git;
-    this says, free of git, what changed. An entry's name, purpose,
-    location, announced and starts are fixed once announced; its
-    end_announced and ends once the removal is announced; withdrawn once
-    the withdrawal is. Adding an end or a withdrawal later is allowed.
+
+def announced_fields(register: Register, published_by: date) -> Announced:
+    """Every field of ``register`` that was public by ``published_by`` and so may never change.
+
+    An entry's name, purpose, location, announced and starts are fixed once
+    announced; its end_announced, ends and replaced_by once the removal is
+    announced; withdrawn once the withdrawal is. Adding an end or a withdrawal
+    later is allowed.
     """
-    problems: list[Problem] = []
-    for old in before.subprocessors:
-        if old.announced > published_by:
-            continue
-        new = after.find(old.name)
-        if new is None:
-            problems.append(
-                Problem(
-                    after.path,
-                    None,
-                    f"subprocessor '{old.name}', announced {old.announced}, was removed from the register; an "
-                    "announced entry stays: end it with 'end_announced' and 'ends' (or 'withdrawn')",
-                )
-            )
+    fixed: Announced = {}
+    for sub in register.subprocessors:
+        if sub.announced > published_by:
             continue
         fields = ["name", "purpose", "location", "announced", "starts"]
-        if old.end_announced is not None and old.end_announced <= published_by:
+        if sub.end_announced is not None and sub.end_announced <= published_by:
             fields += ["end_announced", "ends", "replaced_by"]
-        if old.withdrawn is not None and old.withdrawn <= published_by:
+        if sub.withdrawn is not None and sub.withdrawn <= published_by:
             fields.append("withdrawn")
         for name in fields:
-            was, now = getattr(old, name), getattr(new, name)
-            if was != now:
+            fixed[(sub.key, name)] = (sub.name, getattr(sub, name))
+    return fixed
+
+
+def check_kept(announced: Announced, after: Register, where: str = "") -> list[Problem]:
+    """Each announced field still has its announced value in ``after``; ``where`` ends each message."""
+    problems: list[Problem] = []
+    suffix = f" ({where})" if where else ""
+    gone: set[str] = set()
+    for (key, field_name), (name, was) in announced.items():
+        new = after.find(name)
+        if new is None:
+            if key not in gone:
+                gone.add(key)
+                day = announced.get((key, "announced"), (name, None))[1]
                 problems.append(
                     Problem(
                         after.path,
-                        new.lines.get(name, new.line),
-                        f"'{name}' of subprocessor '{old.name}' changed from '{_shown_value(was)}' to "
-                        f"'{_shown_value(now)}' after it was announced; announcements are kept as published: "
-                        "announce a new change instead",
+                        None,
+                        f"subprocessor '{name}', announced {_shown_value(day)}, was removed from the register; an "
+                        f"announced entry stays: end it with 'end_announced' and 'ends' (or 'withdrawn'){suffix}",
                     )
                 )
+            continue
+        now = getattr(new, field_name)
+        if was != now:
+            problems.append(
+                Problem(
+                    after.path,
+                    new.lines.get(field_name, new.line),
+                    f"'{field_name}' of subprocessor '{name}' changed from '{_shown_value(was)}' to "
+                    f"'{_shown_value(now)}' after it was announced; announcements are kept as published: "
+                    f"announce a new change instead{suffix}",
+                )
+            )
     return problems
+
+
+def check_announcements_kept(before: Register, after: Register, published_by: date) -> list[Problem]:
+    """What was announced on or before ``published_by`` in ``before`` is still there, unchanged, in ``after``.
+
+    The git-free comparison behind "a past announcement is never edited on main"
+    (:mod:`amend.provenance` reads the versions from git).
+    """
+    return check_kept(announced_fields(before, published_by), after)
 
 
 def _shown_value(value: object) -> str:

@@ -1,0 +1,91 @@
+"""A past announcement in the subprocessor register is never edited on main: proven from real git history."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from amend.provenance import check_register_provenance
+from gitrepo import GitRepo
+
+REGISTER = """title: Subprocessors with access to PHI
+baa_clause: subcontractors
+
+subprocessors:
+  - name: Hilltop Hosting LLC
+    purpose: Hosts the Services and stores PHI, encrypted.
+    location: United States
+    announced: 2025-01-10
+    starts: 2025-01-10
+"""
+
+ADDITION = """
+  - name: Quarry Search Co.
+    purpose: Indexes uploaded documents so that they can be searched.
+    location: United States (Iowa)
+    announced: 2025-03-03
+    starts: 2025-04-07
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo.create(tmp_path / "site")
+    repo.write("subprocessors.yml", REGISTER)
+    repo.commit("Publish the register", "2025-01-10")
+    repo.write("subprocessors.yml", REGISTER + ADDITION)
+    repo.commit("Announce Quarry Search", "2025-03-03")
+    return repo
+
+
+def check(repo: GitRepo, as_of: str, base: str | None = None) -> list[str]:
+    found = check_register_provenance(
+        repo.path, repo.path / "subprocessors.yml", date.fromisoformat(as_of), base=base, shown_root=repo.path
+    )
+    return [p.render() for p in found]
+
+
+def test_a_clean_history_of_announcements_passes(repo: GitRepo) -> None:
+    assert check(repo, "2025-05-01") == []
+
+
+def test_editing_an_announced_entry_fails_and_names_where_it_was_published(repo: GitRepo) -> None:
+    announced = repo.head()
+    repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("United States (Iowa)", "Canada"))
+    repo.commit("Quietly move it", "2025-03-20")
+    assert check(repo, "2025-05-01") == [
+        "subprocessors.yml:13: 'location' of subprocessor 'Quarry Search Co.' changed from 'United States (Iowa)' "
+        "to 'Canada' after it was announced; announcements are kept as published: announce a new change instead "
+        f"(as published in commit {announced[:7]})"
+    ]
+
+
+def test_an_uncommitted_edit_of_an_announcement_fails_too(repo: GitRepo) -> None:
+    repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("2025-04-07", "2025-03-10"))
+    assert len(check(repo, "2025-03-05")) == 1
+
+
+def test_ending_an_announced_entry_later_is_allowed(repo: GitRepo) -> None:
+    ended = (REGISTER + ADDITION).replace(
+        "    starts: 2025-01-10\n", "    starts: 2025-01-10\n    end_announced: 2025-06-02\n    ends: 2025-07-01\n"
+    )
+    repo.write("subprocessors.yml", ended)
+    repo.commit("Announce the end of Hilltop", "2025-06-02")
+    assert check(repo, "2025-06-10") == []
+
+
+def test_restoring_the_announced_wording_fixes_the_history(repo: GitRepo) -> None:
+    repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("Indexes", "Reads"))
+    repo.commit("Edit", "2025-03-20")
+    assert check(repo, "2025-05-01") != []
+    repo.write("subprocessors.yml", REGISTER + ADDITION)
+    repo.commit("Restore", "2025-03-21")
+    assert check(repo, "2025-05-01") == []
+
+
+def test_an_entry_may_change_on_the_day_it_is_announced(repo: GitRepo) -> None:
+    repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("Indexes", "Reads"))
+    repo.commit("Same-day fix", "2025-03-03")
+    assert check(repo, "2025-05-01") == []
