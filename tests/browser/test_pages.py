@@ -48,14 +48,14 @@ def test_the_current_page_shows_the_agreement_in_force_and_every_revision(
     expect(latest.get_by_role("link", name="Download PDF")).to_be_visible()
     header = page.locator(".amend-revision-header")
     expect(header).to_contain_text(f"Revision {sample.in_force}")
-    expect(header.locator(".amend-badge")).to_have_text("In force")
+    expect(header.locator(".amend-badge")).to_have_text(re.compile(r"^In force"))
     clauses = page.locator("article.amend-document section.amend-clause")
     assert clauses.count() >= 10, "the agreement's clauses are on the page"
     expect(clauses.first.locator(".amend-number")).to_have_text(re.compile(r"^1\.?$"))
     listed = page.locator(".amend-revision-list > li")
     expect(listed).to_have_count(len(sample.ids))
     expect(listed.first).to_contain_text(f"Revision {sample.upcoming}")
-    expect(listed.first.locator(".amend-badge")).to_have_text("Upcoming")
+    expect(listed.first.locator(".amend-badge")).to_have_text(re.compile(r"^Upcoming"))
     page.get_by_role("link", name=f"revision {sample.in_force}", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/security/baa/{sample.in_force}/$"))
 
@@ -126,19 +126,19 @@ def test_a_superseded_revision_says_which_revision_replaced_it_and_when(
     page = open_page(f"security/baa/{sample.superseded}/")
     expect(page.locator("h1")).to_contain_text(f"revision {sample.superseded}")
     header = page.locator(".amend-revision-header")
-    expect(header.locator(".amend-badge")).to_have_text("Superseded")
+    expect(header.locator(".amend-badge")).to_have_text(re.compile(r"^Superseded"))
     expect(header).to_contain_text(f"Posted {long_date(sample.posted[sample.superseded])}")
     replaced_on = long_date(sample.effective[sample.in_force])
     expect(header).to_contain_text(f"Superseded by revision {sample.in_force} on {replaced_on}")
     header.get_by_role("link", name=f"revision {sample.in_force}").click()
     expect(page).to_have_url(re.compile(rf"/security/baa/{sample.in_force}/$"))
-    expect(page.locator(".amend-revision-header .amend-badge")).to_have_text("In force")
+    expect(page.locator(".amend-revision-header .amend-badge")).to_have_text(re.compile(r"^In force"))
 
 
 def test_an_upcoming_revision_says_when_it_takes_effect(open_page: OpenPage, sample: SampleDates) -> None:
     page = open_page(f"security/baa/{sample.upcoming}/")
     header = page.locator(".amend-revision-header")
-    expect(header.locator(".amend-badge")).to_have_text("Upcoming")
+    expect(header.locator(".amend-badge")).to_have_text(re.compile(r"^Upcoming"))
     effective = sample.effective[sample.upcoming]
     left = days((effective - sample.as_of).days)
     expect(header).to_contain_text(f"Takes effect on {long_date(effective)}, in {left}.")
@@ -216,18 +216,20 @@ def test_the_history_page_lists_every_revision_with_dates_notice_summary_and_lin
     open_page: OpenPage, sample: SampleDates
 ) -> None:
     page = open_page("security/baa/history/")
-    rows = page.locator("table.amend-history tbody tr")
-    expect(rows).to_have_count(len(sample.ids))
-    for row, rev in zip(rows.all(), reversed(sample.ids), strict=True):
-        expect(row.locator("th")).to_have_text(rev)
-        expect(row).to_contain_text(long_date(sample.posted[rev]))
-        expect(row).to_contain_text(long_date(sample.effective[rev]))
-        expect(row.get_by_role("link", name="PDF")).to_have_attribute("href", f"../{rev}.pdf")
-    statuses = [row.locator(".amend-badge").inner_text() for row in rows.all()]
-    assert statuses.count("In force") == 1 and statuses.count("Upcoming") == 1
-    first_row = rows.last
-    expect(first_row.locator("td").nth(7)).to_have_text("—")  # the first revision has no redline
-    rows.first.get_by_role("link", name=f"from {sample.in_force}").click()
+    items = page.locator(".amend-timeline > li")
+    expect(items).to_have_count(len(sample.ids))
+    for item, rev in zip(items.all(), reversed(sample.ids), strict=True):
+        expect(item.locator("h2")).to_contain_text(f"Revision {rev}")
+        expect(item).to_contain_text(f"Posted {long_date(sample.posted[rev])}")
+        expect(item).to_contain_text(f"Effective {long_date(sample.effective[rev])}")
+        expect(item).to_contain_text("Notice given")
+        expect(item.get_by_role("link", name="PDF", exact=True)).to_have_attribute("href", f"../{rev}.pdf")
+        expect(item.get_by_role("link", name=f"Read revision {rev}")).to_have_attribute("href", f"../{rev}/")
+    statuses = [item.locator(".amend-badge").inner_text() for item in items.all()]
+    assert sum(s.startswith("In force") for s in statuses) == 1
+    assert sum(s.startswith("Upcoming") for s in statuses) == 1
+    expect(items.last.get_by_role("link", name=re.compile("^Changes from"))).to_have_count(0)  # the first has none
+    items.first.get_by_role("link", name=f"Changes from {sample.in_force}").click()
     expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
 
 
