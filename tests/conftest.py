@@ -53,8 +53,17 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "NO_MKDOCS_2_WARNING": "1",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "site"),
-         "--config-file", str(ROOT / "mkdocs.yml")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(tmp / "site"),
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -42,8 +42,20 @@ def test_broken_revision_sets_get_their_exact_message_and_exit_1(case: Path) -> 
 def test_every_class_of_bad_input_in_the_spec_has_a_golden_case() -> None:
     names = {c.name for c in CASES}
     assert {
-        "missing-front-matter", "yaml-syntax-error", "missing-key", "unknown-key", "loose-date",
-        "impossible-date", "posted-after-effective", "notice-too-short", "same-effective-date",
-        "effective-out-of-order", "file-name-not-a-date", "clause-without-number", "duplicate-clause-id",
-        "raw-script", "event-attribute", "javascript-link",
+        "missing-front-matter",
+        "yaml-syntax-error",
+        "missing-key",
+        "unknown-key",
+        "loose-date",
+        "impossible-date",
+        "posted-after-effective",
+        "notice-too-short",
+        "same-effective-date",
+        "effective-out-of-order",
+        "file-name-not-a-date",
+        "clause-without-number",
+        "duplicate-clause-id",
+        "raw-script",
+        "event-attribute",
+        "javascript-link",
     } <= names

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from amend import cli
 from amend.drafting import (
     SUMMARY_PLACEHOLDER,
@@ -21,8 +24,6 @@ from amend.frontmatter import parse_front_matter, split_front_matter
 from amend.model import Revision, Status
 from amend.revisions import load_revisions
 from amend.timeline import build_timeline, check_timeline
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FIXTURE = Path(__file__).parent / "golden" / "feeds" / "revisions"  # 2024-03-01, 2025-04-15, 2025-10-17
 D = date.fromisoformat

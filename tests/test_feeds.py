@@ -12,6 +12,7 @@ from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]  # feedparser ships no type information
 import pytest
+
 from amend.feeds import addresses, render_atom
 from amend.revisions import load_revisions, parse_revision
 from amend.timeline import Timeline, build_timeline

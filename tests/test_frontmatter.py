@@ -71,8 +71,17 @@ def test_a_good_front_matter_gives_dates_and_the_body_line() -> None:
             "baa_versions/2025-10-17.md:3: 'posted' is 'soon', not a date; write it as YYYY-MM-DD",
         ),
     ],
-    ids=["missing", "unknown-key", "loose-date", "impossible-date", "missing-key", "yaml-error", "duplicate-key",
-         "unclosed", "not-a-date"],
+    ids=[
+        "missing",
+        "unknown-key",
+        "loose-date",
+        "impossible-date",
+        "missing-key",
+        "yaml-error",
+        "duplicate-key",
+        "unclosed",
+        "not-a-date",
+    ],
 )
 def test_each_bad_front_matter_gets_one_clear_message(text: str, expected: str) -> None:
     meta, problems = meta_of(text)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+
 from amend.ical import PRODID, notice_window_end, render_ics
 from amend.revisions import load_revisions, parse_revision
 from amend.timeline import Timeline, build_timeline

@@ -12,7 +12,8 @@ def test_the_cli_reads_the_plugin_block_with_its_option_names(tmp_path: Path) ->
         "site_name: x\n"
         "site_url: https://trust.example.test/\n"
         "theme:\n  name: material\n"
-        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
         "plugins:\n  - search\n  - amend:\n      revisions: contracts/baa\n      notice_days: 45\n"
         "      paper: a4\n      history_baseline: 1234567\n",
         encoding="utf-8",

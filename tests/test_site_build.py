@@ -26,15 +26,26 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site"
 pytestmark = pytest.mark.slow
 
 
-def build(tmp: Path, as_of: str, *, source: Path = FIXTURE, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+def build(
+    tmp: Path, as_of: str, *, source: Path = FIXTURE, cache: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     project = tmp / "project"
     if not project.exists():
         shutil.copytree(source, project)
     env = {**os.environ, "AMEND_AS_OF": as_of, "NO_MKDOCS_2_WARNING": "1"}
     cache_dir = cache or tmp / "cache"
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "site"),
-         "--config-file", str(project / "mkdocs.yml")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(tmp / "site"),
+            "--config-file",
+            str(project / "mkdocs.yml"),
+        ],
         cwd=project,
         env={**env, "AMEND_CACHE_DIR": str(cache_dir)},
         capture_output=True,
@@ -93,7 +104,7 @@ def test_statuses_as_of_a_day_inside_the_notice_window(site: Path) -> None:
     current = (site / "security/baa/index.html").read_text()
     assert 'class="amend-banner"' in current
     assert "14 days left in the notice window" in current
-    assert "Latest revision: <time datetime=\"2025-06-01\">June 1, 2025</time>" in current
+    assert 'Latest revision: <time datetime="2025-06-01">June 1, 2025</time>' in current
     history = (site / "security/baa/history/index.html").read_text()
     assert history.count("amend-badge--superseded") == 1
     assert history.count("amend-badge--upcoming") == 1

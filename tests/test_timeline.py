@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from amend.clauses import parse_document
 from amend.model import Revision, Status
 from amend.timeline import DEFAULT_NOTICE_DAYS, build_timeline, check_timeline, earliest_effective
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 D = date.fromisoformat
 DRAFT, UPCOMING, IN_FORCE, SUPERSEDED = Status.DRAFT, Status.UPCOMING, Status.IN_FORCE, Status.SUPERSEDED

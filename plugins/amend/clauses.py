@@ -187,9 +187,7 @@ def parse_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
     ids = _IdRegistry()
     clauses = tuple(_build_section(section, ids, parent_id=None) for section in root.children)
     preamble = "\n".join(text for _, text in root.body).strip("\n")
-    return Document(
-        id=doc_id, title=title, preamble=preamble, clauses=clauses, body=body, body_line=body_line
-    )
+    return Document(id=doc_id, title=title, preamble=preamble, clauses=clauses, body=body, body_line=body_line)
 
 
 class _IdRegistry:

@@ -37,7 +37,9 @@ def resolve_as_of(flag: str | None, environ: dict[str, str] | None = None, today
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                raise UsageError(f"{source} is '{value}', not a date; write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+                raise UsageError(
+                    f"{source} is '{value}', not a date; write it as YYYY-MM-DD, e.g. 2026-01-31"
+                ) from None
     return today or date.today()
 
 
@@ -71,7 +73,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         print(render_problems(problems, style))
     for note in notes:
-        print(f"::notice::{note}" if style == "github" else f"note: {note}", file=sys.stderr if style == "text" else sys.stdout)
+        print(
+            f"::notice::{note}" if style == "github" else f"note: {note}",
+            file=sys.stderr if style == "text" else sys.stdout,
+        )
     count = len(loaded.revisions)
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
@@ -108,7 +113,9 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         for e in timeline.entries
     ]
     if args.format == "json":
-        print(json.dumps({"as_of": as_of.isoformat(), "notice_days": settings.notice_days, "revisions": rows}, indent=2))
+        print(
+            json.dumps({"as_of": as_of.isoformat(), "notice_days": settings.notice_days, "revisions": rows}, indent=2)
+        )
         return 0
     print(f"as of {as_of} (notice window: {settings.notice_days} days)")
     print(f"{'revision':<12} {'status':<11} {'posted':<11} {'effective':<11} notice")

@@ -27,9 +27,47 @@ EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "def_list"]
 _LETTERED = re.compile(r"^\(?[a-zA-Z]{1,4}[.)]\s")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "section",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "s",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "s",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
@@ -183,10 +221,11 @@ class _ClauseTreeprocessor(Treeprocessor):
             for item in element.findall("li"):
                 if not subs:
                     return
-                labelled = _opens_with_strong(item) or (len(item) and item[0].tag == "p" and _opens_with_strong(item[0]))
-                if labelled and subs[0].kind is ClauseKind.LABELLED:
-                    item.set("id", subs.popleft().id)
-                elif element.tag == "ol" and subs[0].kind is ClauseKind.ITEM:
+                labelled = _opens_with_strong(item) or (
+                    len(item) and item[0].tag == "p" and _opens_with_strong(item[0])
+                )
+                wanted = ClauseKind.LABELLED if labelled else ClauseKind.ITEM if element.tag == "ol" else None
+                if subs[0].kind is wanted:
                     item.set("id", subs.popleft().id)
             return
         if element.tag == "table":

@@ -187,9 +187,7 @@ class RevisionMeta:
     lines: dict[str, int]
 
 
-def parse_revision_meta(
-    split: Split, path: str
-) -> tuple[RevisionMeta | None, list[Problem]]:
+def parse_revision_meta(split: Split, path: str) -> tuple[RevisionMeta | None, list[Problem]]:
     """The four required keys of a BAA revision (SPEC "A revision file"), strictly."""
     if split.front_matter is None:
         return None, [

@@ -18,9 +18,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_versions_json(
-    timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = ""
-) -> bytes:
+def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
     """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
 
     ``pdfs`` maps site-relative PDF paths to the bytes written there.

@@ -18,8 +18,18 @@ from .siteplan import Pair, SitePlan, relative_url
 from .timeline import Entry, Timeline
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 STATUS_LABELS = {
     Status.DRAFT: "Draft",
@@ -82,9 +92,11 @@ def render_banner(timeline: Timeline, plan: SitePlan, here: str) -> str:
         parts.append(
             f'<aside class="amend-banner" role="note" aria-label="Upcoming revision" '
             f'data-amend-effective="{rev.effective.isoformat()}" data-amend-revision="{escape(rev.id)}">'
-            f'<p class="amend-banner__title"><strong>An amended agreement takes effect on {time_tag(rev.effective)}.</strong></p>'
+            '<p class="amend-banner__title"><strong>An amended agreement takes effect on '
+            f"{time_tag(rev.effective)}.</strong></p>"
             f'<p class="amend-banner__status" data-amend-stale-text="Revision {escape(rev.id)} took effect on '
-            f'{format_date(rev.effective)}; this page was built on {format_date(timeline.as_of)} and may be out of date.">'
+            f"{format_date(rev.effective)}; this page was built on {format_date(timeline.as_of)} "
+            'and may be out of date.">'
             f"Revision {escape(rev.id)} was posted on {time_tag(rev.posted)}: "
             f"{plural(days, 'day')} left in the notice window.</p>"
             f'<p class="amend-banner__summary">{escape(rev.summary)}</p>'
@@ -108,9 +120,7 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
     rev = entry.revision
     notes: list[str] = []
     if entry.status is Status.UPCOMING:
-        notes.append(
-            f"Takes effect on {time_tag(rev.effective)}, in {plural(entry.days_left(timeline.as_of), 'day')}."
-        )
+        notes.append(f"Takes effect on {time_tag(rev.effective)}, in {plural(entry.days_left(timeline.as_of), 'day')}.")
     if entry.status is Status.SUPERSEDED and entry.superseded_by is not None:
         newer = entry.superseded_by
         notes.append(
@@ -196,7 +206,8 @@ def render_subscribe(plan: SitePlan, here: str) -> str:
     if plan.register_url is not None:
         register = (
             '<p class="amend-subscribe">The subcontractors that may handle protected health information are on the '
-            f'<a href="{links.to(plan.register_url)}">subprocessor list</a>, with their own notice and objection window.</p>'
+            f'<a href="{links.to(plan.register_url)}">subprocessor list</a>, '
+            "with their own notice and objection window.</p>"
         )
     return register + (
         '<p class="amend-subscribe">Get notice of every amendment: '
@@ -227,7 +238,11 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
     for entry in reversed(timeline.published):
         rev = entry.revision
         superseded = time_tag(entry.superseded_by.effective) if entry.superseded_by else "—"
-        notice = plural(rev.notice_days, "day") if entry.previous is not None else f"{plural(rev.notice_days, 'day')} (the first revision)"
+        notice = (
+            plural(rev.notice_days, "day")
+            if entry.previous is not None
+            else f"{plural(rev.notice_days, 'day')} (the first revision)"
+        )
         actions = [
             f'<a href="{links.revision(rev.id)}">Read revision {escape(rev.id)}</a>',
             f'<a href="{links.pdf(rev.id)}">PDF</a>',
@@ -254,7 +269,9 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
         f"Every amendment is posted at least {plural(timeline.notice_days, 'day')} before it takes effect.</p>"
     )
     timeline_list = '<ol class="amend-timeline" reversed>' + "".join(items) + "</ol>"
-    return "\n".join(p for p in (render_banner(timeline, plan, here), intro, timeline_list, render_subscribe(plan, here)) if p)
+    return "\n".join(
+        p for p in (render_banner(timeline, plan, here), intro, timeline_list, render_subscribe(plan, here)) if p
+    )
 
 
 def render_pair_picker(timeline: Timeline, plan: SitePlan, here: str, selected: Pair | None) -> str:
@@ -291,12 +308,7 @@ def render_compare_index(timeline: Timeline, plan: SitePlan) -> str:
             f'<a href="{links.compare(old, new)}">from {escape(old)}</a>' for old in sorted(by_new[new], reverse=True)
         )
         items.append(f"<li>Revision {escape(new)}: {olds}</li>")
-    return (
-        render_pair_picker(timeline, plan, here, None)
-        + '<ul class="amend-pair-list">'
-        + "".join(items)
-        + "</ul>"
-    )
+    return render_pair_picker(timeline, plan, here, None) + '<ul class="amend-pair-list">' + "".join(items) + "</ul>"
 
 
 def render_compare_page(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from html import escape
 from datetime import date
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 
 
-class AmendConfig(base.Config):
+class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
     revisions = c.Type(str, default="baa_versions")
     """Folder of revision files ``YYYY-MM-DD.md``, relative to mkdocs.yml."""
     notice_days = c.Type(int, default=30)
@@ -61,7 +61,8 @@ class AmendConfig(base.Config):
     history_baseline = c.Type(str, default="")
     """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
     all_pairs_limit = c.Type(int, default=30)
-    """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and pairs with the one in force."""
+    """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
+    in force."""
 
 
 def resolve_as_of(configured: str | None) -> date:
@@ -74,7 +75,7 @@ def resolve_as_of(configured: str | None) -> date:
     return date.today()
 
 
-class AmendPlugin(BasePlugin[AmendConfig]):
+class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # as above
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -98,9 +99,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):
             history_baseline=self.config.history_baseline,
         )
         as_of = resolve_as_of(self.config.as_of)
-        publication, problems = prepare_publication(
-            settings, as_of, all_pairs_limit=self.config.all_pairs_limit
-        )
+        publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
@@ -108,8 +107,10 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if ASSET_DIR + name not in target:
-                target.append(ASSET_DIR + name)  # type: ignore[arg-type]
-        log.info("as of %s: %d revisions published, %d pages", as_of, len(publication.plan.revisions), len(publication.pages))
+                target.append(ASSET_DIR + name)
+        log.info(
+            "as of %s: %d revisions published, %d pages", as_of, len(publication.plan.revisions), len(publication.pages)
+        )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -158,7 +159,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None or self.publication is None:
             return html
-        page.toc = get_toc([_toc_token(entry) for entry in self.publication.toc(spec)])  # type: ignore[arg-type]
+        tokens = [_toc_token(entry) for entry in self.publication.toc(spec)]
+        page.toc = get_toc(tokens)  # type: ignore[arg-type]  # our dicts have the keys MkDocs' private TypedDict names
         return self.publication.render_body(spec)
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:

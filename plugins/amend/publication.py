@@ -233,4 +233,4 @@ def load_site_register(settings: Settings, revisions: Sequence[Revision]) -> tup
     return register, problems
 
 
-__all__ = ["Pair", "PageSpec", "Publication", "prepare_publication"]
+__all__ = ["PageSpec", "Pair", "Publication", "prepare_publication"]

@@ -77,7 +77,11 @@ def parse_revision(text: str, path: Path, shown: str | None = None) -> tuple[Rev
     rev_id = revision_id(path.name)
     if rev_id is None:
         problems.append(
-            Problem(shown, None, f"file name '{path.name}' is not a revision date; name it YYYY-MM-DD.md (e.g. the effective date)")
+            Problem(
+                shown,
+                None,
+                f"file name '{path.name}' is not a revision date; name it YYYY-MM-DD.md (e.g. the effective date)",
+            )
         )
     split = split_front_matter(text)
     meta, meta_problems = parse_revision_meta(split, shown)
@@ -141,7 +145,11 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 expected = int(number) + 1
             else:
                 problems.append(
-                    Problem(shown, line, f"clause heading '## {raw}' must start with a whole number, e.g. '## {expected}. {title}'")
+                    Problem(
+                        shown,
+                        line,
+                        f"clause heading '## {raw}' must start with a whole number, e.g. '## {expected}. {title}'",
+                    )
                 )
                 expected += 1
         if not title and not explicit:
@@ -166,7 +174,8 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 Problem(
                     shown,
                     line,
-                    f"clause id '{clause_id}' must be lowercase letters, digits and hyphens, e.g. '{slugify(clause_id)}'",
+                    f"clause id '{clause_id}' must be lowercase letters, digits and hyphens, "
+                    f"e.g. '{slugify(clause_id)}'",
                 )
             )
     return problems
@@ -256,7 +265,14 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
     """Every revision in ``folder`` (sorted by name) and every problem, timeline included."""
     shown_root = shown_root if shown_root is not None else folder.parent
     if not folder.is_dir():
-        return RevisionSet((), (Problem(_shown(folder, shown_root), None, "revision folder not found; create it and add YYYY-MM-DD.md files"),))
+        return RevisionSet(
+            (),
+            (
+                Problem(
+                    _shown(folder, shown_root), None, "revision folder not found; create it and add YYYY-MM-DD.md files"
+                ),
+            ),
+        )
     revisions: list[Revision] = []
     problems: list[Problem] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -264,7 +280,9 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
             continue
         shown = _shown(path, shown_root)
         if path.suffix != ".md":
-            problems.append(Problem(shown, None, "not a revision file; revision files are YYYY-MM-DD.md: rename or remove it"))
+            problems.append(
+                Problem(shown, None, "not a revision file; revision files are YYYY-MM-DD.md: rename or remove it")
+            )
             continue
         text, read_problems = read_text(path, shown)
         problems.extend(read_problems)

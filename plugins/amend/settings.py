@@ -53,7 +53,7 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
-_TolerantLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
 def load_settings(root: Path) -> Settings:
@@ -62,7 +62,7 @@ def load_settings(root: Path) -> Settings:
     if not config_file.is_file():
         return Settings(root=root)
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except yaml.YAMLError:
         return Settings(root=root)
     options: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from .model import Status
 from .timeline import Timeline
@@ -101,7 +101,7 @@ class SitePlan:
 def plan_site(timeline: Timeline, prefix: str = "security/baa/", all_pairs_limit: int = ALL_PAIRS_LIMIT) -> SitePlan:
     """Pages for every published revision, compare pages and redline PDFs (SPEC "The site")."""
     published = [e.id for e in timeline.published]
-    adjacent = [Pair(a, b) for a, b in zip(published, published[1:], strict=False)]
+    adjacent = [Pair(a, b) for a, b in pairwise(published)]
     in_force = timeline.in_force
     against_in_force = [
         Pair(in_force.id, e.id) for e in timeline.upcoming if in_force is not None and in_force.id < e.id
