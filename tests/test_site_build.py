@@ -195,3 +195,17 @@ def test_the_subprocessor_register_is_published_with_its_objection_window(site: 
     assert 'href="../subprocessors/"' in current, "the BAA page links to the register"
     feed = (site / "security" / "baa" / "feed.xml").read_text()
     assert "Quarry Search Co." in feed
+
+
+def test_a_rebuild_with_nothing_changed_renders_no_pdf(tmp_path: Path) -> None:
+    assert build(tmp_path, "2025-12-01").returncode == 0
+    again = build(tmp_path, "2025-12-01")
+    assert again.returncode == 0
+    assert "PDFs: 0 rendered, 5 unchanged from the cache" in again.stderr
+
+
+def test_an_as_of_that_is_not_a_date_stops_the_build(tmp_path: Path) -> None:
+    result = build(tmp_path, "2025-02-30")
+    assert result.returncode != 0
+    assert "AMEND_AS_OF is '2025-02-30', not a date; write it as YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "site").exists()
