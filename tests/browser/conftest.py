@@ -119,9 +119,11 @@ def sample(sample_site: Path) -> SampleDates:
 
 
 @pytest.fixture(scope="session")
-def page_types(sample: SampleDates) -> dict[str, str]:
+def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
     """One page of every kind the site has, by name → path under the site root."""
-    return {
+    register = {"subprocessors": "security/subprocessors/"}
+    present = {name: path for name, path in register.items() if (sample_site / path / "index.html").is_file()}
+    return present | {
         "home": "",
         "current": "security/baa/",
         "revision": f"security/baa/{sample.superseded}/",

@@ -9,6 +9,7 @@ clauses, a highlighted clause) are checked opened.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,11 +61,14 @@ def assert_scheme(page: Page, scheme: Scheme) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "name",
-    ["home", "current", "revision", "upcoming-revision", "history", "compare-index", "compare", "legal-team"],
+    ["home", "current", "revision", "upcoming-revision", "history", "compare-index", "compare", "legal-team",
+     "subprocessors"],
 )
 def test_every_page_type_has_no_axe_violations(
     open_page: OpenPage, page_types: dict[str, str], axe_source: str, name: str, scheme: Scheme
 ) -> None:
+    if name not in page_types:
+        pytest.skip(f"the sample site has no {name} page")
     page = open_page(page_types[name], scheme=scheme)
     assert_scheme(page, scheme)
     violations = axe_violations(page, axe_source)
@@ -123,3 +127,22 @@ def test_every_page_has_a_language_its_own_title_one_main_heading_and_a_main_lan
         expect(page.locator("h1"), f"{name}: one h1").to_have_count(1)
         expect(page.get_by_role("main"), f"{name}: one main landmark").to_have_count(1)
     assert len(titles) == len(page_types), "every page has its own title"
+
+
+def test_every_page_of_the_site_has_no_axe_violations(
+    open_page: OpenPage, sample_site: Path, axe_source: str
+) -> None:
+    """Beyond one page of each type: every page the build wrote, in the reader's default (light) scheme."""
+    page = open_page(None)
+    failures: list[str] = []
+    paths = sorted(
+        file.relative_to(sample_site).as_posix().removesuffix("index.html")
+        for file in sample_site.rglob("index.html")
+    )
+    assert len(paths) >= 15
+    for path in paths:
+        page.goto(path)
+        violations = axe_violations(page, axe_source)
+        if violations:
+            failures.append(explain(path or "/", violations))
+    assert failures == [], "\n".join(failures)

@@ -220,8 +220,8 @@ def test_the_history_page_lists_every_revision_with_dates_notice_summary_and_lin
     expect(items).to_have_count(len(sample.ids))
     for item, rev in zip(items.all(), reversed(sample.ids), strict=True):
         expect(item.locator("h2")).to_contain_text(f"Revision {rev}")
-        expect(item).to_contain_text(f"Posted {long_date(sample.posted[rev])}")
-        expect(item).to_contain_text(f"Effective {long_date(sample.effective[rev])}")
+        for day in (sample.posted[rev], sample.effective[rev]):
+            expect(item.locator(f"time[datetime='{day.isoformat()}']").first).to_have_text(long_date(day))
         expect(item).to_contain_text("Notice given")
         expect(item.get_by_role("link", name="PDF", exact=True)).to_have_attribute("href", f"../{rev}.pdf")
         expect(item.get_by_role("link", name=f"Read revision {rev}")).to_have_attribute("href", f"../{rev}/")
