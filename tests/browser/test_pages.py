@@ -437,6 +437,8 @@ def test_screenshots_of_every_page_type_and_no_sideways_scrolling(
 
     def shoot(name: str, *, full_page: bool = True) -> None:
         page.wait_for_load_state("networkidle")
+        if full_page:
+            page.evaluate("() => window.scrollTo(0, 0)")  # else the sticky header is drawn mid-page
         page.screenshot(path=artifacts / f"{name}-{width}-{scheme}.png", full_page=full_page)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
