@@ -32,12 +32,11 @@ from feedgen.util import xml_elem  # type: ignore[import-untyped]  # feedgen shi
 
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, Register, RegisterTimeline, register_timeline
+from .siteplan import Urls
 from .timeline import Entry, Timeline
 
 DEFAULT_BASE_PATH = "security/baa/"
 DEFAULT_REGISTER_PATH = "security/subprocessors/"
-FEED_NAME = "feed.xml"
-CALENDAR_NAME = "calendar.ics"
 # The time stamp of a feed with no entries: it must not be the build time, and there is no revision date.
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -58,6 +57,9 @@ class Event(enum.StrEnum):
         return self.value.replace(" ", "-")
 
 
+_LAYOUT = Urls(prefix="")
+
+
 @dataclass(frozen=True, slots=True)
 class Addresses:
     """Where a document's pages live, and the stable ids of the things announced about them.
@@ -71,23 +73,24 @@ class Addresses:
     host: str  # "example.com", or "" without a site URL
     path: str  # base_path under the host's root, e.g. "security/baa/" (or "docs/security/baa/")
 
+    # The layout of the section's URLs is the site plan's; here only the prefix differs.
     def page(self, revision_id: str) -> str:
-        return f"{self.prefix}{revision_id}/"
+        return self.prefix + _LAYOUT.revision(revision_id)
 
     def pdf(self, revision_id: str) -> str:
-        return f"{self.prefix}{revision_id}.pdf"
+        return self.prefix + _LAYOUT.pdf(revision_id)
 
     def compare(self, old_id: str, new_id: str) -> str:
-        return f"{self.prefix}compare/{old_id}...{new_id}/"
+        return self.prefix + _LAYOUT.compare(old_id, new_id)
 
     def index(self) -> str:
         return self.prefix or "./"
 
     def feed(self) -> str:
-        return f"{self.prefix}{FEED_NAME}"
+        return self.prefix + _LAYOUT.feed()
 
     def calendar(self) -> str:
-        return f"{self.prefix}{CALENDAR_NAME}"
+        return self.prefix + _LAYOUT.calendar()
 
     def feed_id(self) -> str:
         """The feed's permanent id: its own address, or a ``urn:`` without a site URL."""
