@@ -18,7 +18,7 @@ as its last line, one JSON object with every figure and the ratios
 cold/floor, warm/plain and one-edit/plain.
 
     .venv/bin/python benchmarks/build.py                 # the default matrix (under 10 minutes on 2 cores)
-    .venv/bin/python benchmarks/build.py --full          # adds 50 revisions, and 20 and 50 of 25,000 words
+    .venv/bin/python benchmarks/build.py --full          # adds 30 and 50 revisions, and 5 to 50 of 25,000 words
     .venv/bin/python benchmarks/build.py --sizes 20x2500x11 --runs 5
     .venv/bin/python benchmarks/build.py --profile 20x2500x11 --sizes ''   # profile only
 
@@ -81,8 +81,18 @@ class Size:
         return f"{self.revisions}x{self.words}x{self.clauses}"
 
 
-DEFAULT_SIZES = (Size(1, 2500, 11), Size(5, 2500, 11), Size(20, 2500, 11), Size(5, 25000, 100))
-FULL_SIZES = (*DEFAULT_SIZES, Size(50, 2500, 11), Size(20, 25000, 100), Size(50, 25000, 100))
+# The default matrix fits in under 10 minutes on 2 cores with 3 runs; --full adds the sizes that take longer:
+# 30 revisions (the most that still get a compare page for every pair), 50 (adjacent pairs and pairs with
+# the revision in force), and several revisions of the 25,000-word agreement.
+DEFAULT_SIZES = (Size(1, 2500, 11), Size(5, 2500, 11), Size(20, 2500, 11), Size(1, 25000, 100))
+FULL_SIZES = (
+    *DEFAULT_SIZES,
+    Size(5, 25000, 100),
+    Size(30, 2500, 11),
+    Size(50, 2500, 11),
+    Size(20, 25000, 100),
+    Size(50, 25000, 100),
+)
 
 
 # --- measuring a process ----------------------------------------------------------------------------
@@ -205,9 +215,42 @@ validation:
 """
 
 
+# Where the copy of amend this run measures lives (see ``snapshot``); None: the installed one.
+SNAPSHOT: Path | None = None
+
+
+def snapshot(folder: Path) -> Path:
+    """Copies plugins/amend into ``folder`` and measures that copy in every process of the run.
+
+    Edits to the working tree during a run (or a second checkout's work) then
+    change neither the code measured nor the PDF cache's key, which hashes
+    amend's own sources: a warm build stays warm.
+    """
+    global SNAPSHOT
+    target = folder / "src"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "plugins" / "amend", target / "amend", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(target))
+    SNAPSHOT = target
+    return target
+
+
+def code_version() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "plugins")),
+            "snapshot": SNAPSHOT is not None}
+
+
 def mkdocs_env(as_of: date, cache: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMEND_")}
     env |= {"AMEND_AS_OF": as_of.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    if SNAPSHOT is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SNAPSHOT), os.environ.get("PYTHONPATH", "")) if p)
     if cache is not None:
         env["AMEND_CACHE_DIR"] = str(cache)
     return env
@@ -363,6 +406,11 @@ class Result:
     cold: Stats
     warm: Stats
     edit: Stats
+    load: tuple[float, float] = (0.0, 0.0)  # the 1-minute load average before and after: others' work
+
+    @property
+    def plain_cpu(self) -> float:
+        return _cpu(self.plain)
 
     @property
     def pdf_serial(self) -> float:
@@ -389,7 +437,13 @@ class Result:
         return serial / max(1, min(CORES, len(names)))
 
     def ratios(self) -> dict[str, float]:
+        # The "cpu:" ratios compare CPU seconds (processes and their workers): less sensitive than wall
+        # time to other work on the machine, they say how much more work amend does than the floor.
+        floor_cpu = self.plain_cpu + statistics.median(s.cpu for s in self.pdf_process.samples)
         return {
+            "cpu:cold/floor": round(_cpu(self.cold) / floor_cpu, 3),
+            "cpu:warm/plain": round(_cpu(self.warm) / self.plain_cpu, 3),
+            "cpu:one-edit/plain": round(_cpu(self.edit) / self.plain_cpu, 3),
             "cold/floor": round(self.cold.median / self.floor, 3),
             "warm/plain": round(self.warm.median / self.plain.median, 3),
             "one-edit/plain": round(self.edit.median / self.plain.median, 3),
@@ -426,7 +480,12 @@ class Result:
             "one_edit_pdfs": {"files": self.edited_pdfs, "seconds": round(self.edit_pdf_seconds, 3)},
             "ratios": self.ratios(),
             "targets": self.targets(),
+            "load_average": {"before": round(self.load[0], 2), "after": round(self.load[1], 2)},
         }
+
+
+def _cpu(stats: Stats) -> float:
+    return statistics.median(s.cpu for s in stats.samples)
 
 
 def measure(workload: Workload, runs: int, pdf_runs: int, say: Any) -> Result:
@@ -444,6 +503,7 @@ def measure(workload: Workload, runs: int, pdf_runs: int, say: Any) -> Result:
     # Runs are interleaved (plain, cold, warm, one-edit, then again), so a machine that gets busier
     # or quieter during the run weighs on every kind of build alike, and the ratios stay fair.
     caches = folder / "caches"
+    load_before = os.getloadavg()[0]
     original = workload.newest.read_text(encoding="utf-8")
     plain: list[Sample] = []
     cold: list[Sample] = []
@@ -473,7 +533,7 @@ def measure(workload: Workload, runs: int, pdf_runs: int, say: Any) -> Result:
         pdf_samples.append(sample)
         pdf_seconds.append(seconds)
     return Result(workload, Stats(tuple(plain)), Stats(tuple(pdf_samples)), pdf_seconds, Stats(tuple(cold)),
-                  Stats(tuple(warm)), Stats(tuple(edit)))
+                  Stats(tuple(warm)), Stats(tuple(edit)), (load_before, os.getloadavg()[0]))
 
 
 # --- profile ----------------------------------------------------------------------------------------
@@ -514,7 +574,9 @@ def summarize(path: Path, top: int) -> dict[str, Any]:
 
 
 def _short(filename: str) -> str:
-    for marker in ("/site-packages/", "/plugins/", "/lib/python"):
+    if "/amend/" in filename:  # the package, wherever this run's copy of it lives
+        return filename[filename.rfind("/amend/") + 1 :]
+    for marker in ("/site-packages/", "/lib/python"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename
@@ -584,6 +646,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also profile a cold build of SIZE and its PDFs")
     parser.add_argument("--top", type=int, default=15, help="rows of each profile list")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (default: a temp one)")
+    parser.add_argument("--live", action="store_true",
+                        help="measure the installed amend as it changes, not a copy taken at the start")
     # Internal: the floor's PDF process.
     parser.add_argument("--pdf-floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--as-of", type=date.fromisoformat, help=argparse.SUPPRESS)
@@ -608,6 +672,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     report: dict[str, Any] | None = None
     with workspace(args.keep) as folder:
+        if not args.live:
+            snapshot(folder)
         # One throw-away build first, so no size pays for a cold disk cache of the imports.
         warmup = prepare(Size(1, 2500, 11), folder / "warmup")
         run_measured(mkdocs_command(warmup.amend_config, warmup.folder / "site"),
@@ -633,6 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "platform": platform.platform(),
             "max_rss_units": "MB",
         },
+        "code": code_version(),
         "runs": args.runs,
         "pdf_runs": args.pdf_runs,
         "elapsed_s": round(elapsed, 1),
