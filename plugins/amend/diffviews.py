@@ -484,16 +484,18 @@ def _html_flags(diff: DocumentDiff) -> str:
     )
 
 
-def _html_links(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDiff) -> str:
+def _html_links(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDiff, tag: str = "span") -> str:
     links = []
     if entry.old is not None:
         links.append(f'<a href="{escape(_href(old_href, entry.old))}">in {escape(diff.old_id)}</a>')
     if entry.new is not None:
         links.append(f'<a href="{escape(_href(new_href, entry.new))}">in {escape(diff.new_id)}</a>')
-    return '<span class="amend-rl-links">' + " · ".join(links) + "</span>"
+    return f'<{tag} class="amend-rl-links">' + " · ".join(links) + f"</{tag}>"
 
 
-def _html_head(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDiff, where: dict[str, str]) -> str:
+def _html_head(
+    entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDiff, where: dict[str, str], links: bool = True
+) -> str:
     status = entry.status.value
     badges = [f'<span class="amend-rl-status amend-rl-status--{status}">{status}</span>']
     badges += [f'<span class="amend-rl-note">{escape(note)}</span>' for note in entry_notes(entry, where)]
@@ -503,9 +505,8 @@ def _html_head(entry: ClauseDiff, old_href: str, new_href: str, diff: DocumentDi
             f'<del class="amend-rl-del">{_SR_DELETED}{escape(clause_label(entry.old))}{_SR_END}</del> '
             f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(clause_label(entry.new))}{_SR_END}</ins>'
         )
-    return (
-        f'<span class="amend-rl-label">{title}</span> {" ".join(badges)} {_html_links(entry, old_href, new_href, diff)}'
-    )
+    tail = f" {_html_links(entry, old_href, new_href, diff)}" if links else ""
+    return f'<span class="amend-rl-label">{title}</span> {" ".join(badges)}{tail}'
 
 
 def _grouped(entries: Sequence[ClauseDiff], render: Callable[[ClauseDiff], str]) -> str:
@@ -555,9 +556,12 @@ def _html_entry(
         children = f'<div class="amend-rl-children">{children}</div>'
     anchor = escape(_anchor(entry))
     if not is_open(entry):
+        # No link inside a summary (a control inside a control, WCAG 4.1.2): they open the fold's body.
+        summary = _html_head(entry, old_href, new_href, diff, where, links=False)
+        links = _html_links(entry, old_href, new_href, diff, tag="p")
         return (
-            f'<details class="{classes}" id="{anchor}"><summary class="amend-rl-head">{head}</summary>'
-            f"{body}{children}</details>"
+            f'<details class="{classes}" id="{anchor}"><summary class="amend-rl-head">{summary}</summary>'
+            f"{links}{body}{children}</details>"
         )
     return (
         f'<section class="{classes}" id="{anchor}"><h{level} class="amend-rl-head">{head}</h{level}>'

@@ -29,6 +29,8 @@ def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now; the violations, each with up to five offending elements."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
+        # Colours are judged at rest: a fade caught half-way (the header's title) is not the page.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important }")
     result: list[dict[str, Any]] = page.evaluate(
         """async tags => {
              const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
