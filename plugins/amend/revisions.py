@@ -7,8 +7,8 @@ the BAA's conventions (SPEC "A revision file"); any other Markdown legal text
 
 from __future__ import annotations
 
-import html
 import difflib
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
