@@ -84,10 +84,9 @@ class Size:
 # The default matrix fits in under 10 minutes on 2 cores with 3 runs; --full adds the sizes that take longer:
 # 30 revisions (the most that still get a compare page for every pair), 50 (adjacent pairs and pairs with
 # the revision in force), and several revisions of the 25,000-word agreement.
-DEFAULT_SIZES = (Size(1, 2500, 11), Size(5, 2500, 11), Size(20, 2500, 11), Size(1, 25000, 100))
+DEFAULT_SIZES = (Size(1, 2500, 11), Size(5, 2500, 11), Size(20, 2500, 11), Size(1, 25000, 100), Size(5, 25000, 100))
 FULL_SIZES = (
     *DEFAULT_SIZES,
-    Size(5, 25000, 100),
     Size(30, 2500, 11),
     Size(50, 2500, 11),
     Size(20, 25000, 100),
@@ -217,19 +216,22 @@ validation:
 
 # Where the copy of amend this run measures lives (see ``snapshot``); None: the installed one.
 SNAPSHOT: Path | None = None
+SOURCE: Path | None = None  # --amend-src, when another copy of amend is measured
 
 
-def snapshot(folder: Path) -> Path:
+def snapshot(folder: Path, source: Path | None = None) -> Path:
     """Copies plugins/amend into ``folder`` and measures that copy in every process of the run.
 
     Edits to the working tree during a run (or a second checkout's work) then
     change neither the code measured nor the PDF cache's key, which hashes
     amend's own sources: a warm build stays warm.
     """
-    global SNAPSHOT
+    global SNAPSHOT, SOURCE
+    SOURCE = source
     target = folder / "src"
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(ROOT / "plugins" / "amend", target / "amend", ignore=shutil.ignore_patterns("__pycache__"))
+    package = source or ROOT / "plugins" / "amend"
+    shutil.copytree(package, target / "amend", ignore=shutil.ignore_patterns("__pycache__"))
     sys.path.insert(0, str(target))
     SNAPSHOT = target
     return target
@@ -243,7 +245,7 @@ def code_version() -> dict[str, Any]:
             return ""
 
     return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "plugins")),
-            "snapshot": SNAPSHOT is not None}
+            "snapshot": SNAPSHOT is not None, "source": str(SOURCE) if SOURCE else "plugins/amend"}
 
 
 def mkdocs_env(as_of: date, cache: Path | None = None) -> dict[str, str]:
@@ -648,6 +650,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (default: a temp one)")
     parser.add_argument("--live", action="store_true",
                         help="measure the installed amend as it changes, not a copy taken at the start")
+    parser.add_argument("--amend-src", type=Path, default=None, metavar="DIR",
+                        help="measure a copy of this amend package folder (another checkout or branch) instead")
     # Internal: the floor's PDF process.
     parser.add_argument("--pdf-floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--as-of", type=date.fromisoformat, help=argparse.SUPPRESS)
@@ -673,7 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] | None = None
     with workspace(args.keep) as folder:
         if not args.live:
-            snapshot(folder)
+            snapshot(folder, args.amend_src)
         # One throw-away build first, so no size pays for a cold disk cache of the imports.
         warmup = prepare(Size(1, 2500, 11), folder / "warmup")
         run_measured(mkdocs_command(warmup.amend_config, warmup.folder / "site"),
