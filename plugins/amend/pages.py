@@ -284,6 +284,9 @@ def render_pair_picker(timeline: Timeline, plan: SitePlan, here: str, selected: 
             f'<option value="{escape(i)}"{" selected" if i == chosen else ""}>{escape(i)}</option>' for i in ids
         )
 
+    if selected is None and len(ids) >= 2:
+        selected = Pair(ids[-2], ids[-1])  # the latest change is what most readers come for
+
     base = escape(relative_url(here, plan.urls.compare_index()))
     return (
         f'<form class="amend-picker" data-amend-compare-base="{base}" action="{base}" method="get">'

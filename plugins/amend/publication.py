@@ -25,6 +25,16 @@ from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
 from .timeline import Timeline, build_timeline
 
+TOP = "amend-top"
+TOP_LABELS = {
+    "current": "Status and downloads",
+    "revision": "Status and downloads",
+    "history": "About this history",
+    "compare": "Summary",
+    "compare-index": "Pick two revisions",
+    "register": "About the list",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
@@ -62,14 +72,35 @@ class Publication:
         return self._html[revision_id]
 
     def toc(self, spec: PageSpec) -> tuple[TocEntry, ...]:
-        """The clause outline shown beside a page that shows a revision's text."""
+        """The outline beside a page; its first entry is the top of the page's own content.
+
+        The theme's "Skip to content" link goes to the first entry, so a reader
+        who skips the navigation lands on the notice banner and the status, not
+        past them on the first clause.
+        """
+        top = TocEntry(TOP, TOP_LABELS[spec.kind], 2, ())
         if spec.kind == "revision" and spec.revision:
-            return toc_entries(self.revisions[spec.revision].document)
+            return (top, *toc_entries(self.revisions[spec.revision].document))
         if spec.kind == "current" and self.timeline.in_force is not None:
-            return toc_entries(self.timeline.in_force.revision.document)
-        return ()
+            return (top, *toc_entries(self.timeline.in_force.revision.document))
+        if spec.kind == "history":
+            return (
+                top,
+                *(TocEntry(f"revision-{e.id}", f"Revision {e.id}", 2, ()) for e in reversed(self.timeline.published)),
+            )
+        if spec.kind == "register":
+            return (
+                top,
+                TocEntry("current-list", "Current list", 2, ()),
+                TocEntry("history", "History of changes", 2, ()),
+            )
+        return (top,)
 
     def render_body(self, spec: PageSpec) -> str:
+        """The page's HTML body, opened by the element the outline's first entry points to."""
+        return f'<div id="{TOP}" class="amend-top"></div>\n{self._render_body(spec)}'
+
+    def _render_body(self, spec: PageSpec) -> str:
         timeline, plan = self.timeline, self.plan
         if spec.kind == "current":
             current = timeline.in_force
