@@ -459,7 +459,8 @@ _HTML_LEGEND = (
 )
 
 
-def _anchor(entry: ClauseDiff) -> str:
+def clause_anchor(entry: ClauseDiff) -> str:
+    """The element id of an entry in the inline redline (removed clauses keep their own namespace)."""
     return f"rl-{entry.id}" if entry.status is not ChangeStatus.REMOVED else f"rl-removed-{entry.id}"
 
 
@@ -475,7 +476,7 @@ def _html_flags(diff: DocumentDiff) -> str:
         old = f'<del class="amend-rl-del">{_SR_DELETED}{escape(flag.old)}{_SR_END}</del>' if flag.old else "—"
         new = f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(flag.new)}{_SR_END}</ins>' if flag.new else "—"
         items.append(
-            f'<li class="amend-rl-flag amend-rl-flag--{flag.kind.value}"><a href="#{escape(_anchor(entry))}">'
+            f'<li class="amend-rl-flag amend-rl-flag--{flag.kind.value}"><a href="#{escape(clause_anchor(entry))}">'
             f"{escape(path)}</a>: <strong>{FLAG_NAMES[flag.kind]}</strong>: {old} → {new}</li>"
         )
     return (
@@ -554,7 +555,7 @@ def _html_entry(
     children = _grouped(entry.children, lambda c: _html_entry(c, old_href, new_href, depth + 1, diff, where))
     if children:
         children = f'<div class="amend-rl-children">{children}</div>'
-    anchor = escape(_anchor(entry))
+    anchor = escape(clause_anchor(entry))
     if not is_open(entry):
         # No link inside a summary (a control inside a control, WCAG 4.1.2): they open the fold's body.
         summary = _html_head(entry, old_href, new_href, diff, where, links=False)

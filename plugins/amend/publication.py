@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from . import pages
+from .diff import DocumentDiff, diff_documents
+from .diffviews import clause_anchor, clause_label, is_open, render_html
 from .document_html import TocEntry, render_document_html, toc_entries
 from .manifest import render_checksums, render_versions_json
 from .model import Revision
@@ -60,6 +62,7 @@ class Publication:
     register: Register | None = None
     pages: list[PageSpec] = field(default_factory=list)
     _html: dict[str, str] = field(default_factory=dict, repr=False)
+    _diffs: dict[tuple[str, str], DocumentDiff] = field(default_factory=dict, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -88,6 +91,8 @@ class Publication:
                 top,
                 *(TocEntry(f"revision-{e.id}", f"Revision {e.id}", 2, ()) for e in reversed(self.timeline.published)),
             )
+        if spec.kind == "compare" and spec.revision and spec.other:
+            return (top, *self._compare_outline(spec.revision, spec.other))
         if spec.kind == "register":
             return (
                 top,
@@ -180,13 +185,28 @@ class Publication:
         ]
         return jobs
 
-    def render_compare(self, old_id: str, new_id: str) -> str:
-        from .diff import diff_documents
-        from .diffviews import render_html
+    def diff(self, old_id: str, new_id: str) -> DocumentDiff:
+        """The redline of a pair, computed once per build (the page and its outline share it)."""
+        if (old_id, new_id) not in self._diffs:
+            old, new = self.revisions[old_id], self.revisions[new_id]
+            self._diffs[(old_id, new_id)] = diff_documents(old.document, new.document)
+        return self._diffs[(old_id, new_id)]
 
+    def _compare_outline(self, old_id: str, new_id: str) -> list[TocEntry]:
+        """ "Look here first", then every top-level clause that changed or moved."""
+        diff = self.diff(old_id, new_id)
+        outline = [TocEntry("amend-rl-flags-title", "Look here first", 2, ())] if diff.flags() else []
+        outline += [
+            TocEntry(clause_anchor(entry), f"{clause_label(entry.clause)} ({entry.status.value})", 2, ())
+            for entry in diff.clauses
+            if is_open(entry)
+        ]
+        return outline
+
+    def render_compare(self, old_id: str, new_id: str) -> str:
         old, new = self.timeline.entry(old_id), self.timeline.entry(new_id)
         assert old is not None and new is not None
-        diff = diff_documents(old.revision.document, new.revision.document)
+        diff = self.diff(old_id, new_id)
         here = self.plan.urls.compare(old_id, new_id)
         redline = render_html(
             diff,
