@@ -193,7 +193,7 @@ class Publication:
         return self._diffs[(old_id, new_id)]
 
     def _compare_outline(self, old_id: str, new_id: str) -> list[TocEntry]:
-        """ "Look here first", then every top-level clause that changed or moved."""
+        """The "Look here first" list, then every top-level clause that changed or moved."""
         diff = self.diff(old_id, new_id)
         outline = [TocEntry("amend-rl-flags-title", "Look here first", 2, ())] if diff.flags() else []
         outline += [
