@@ -207,6 +207,8 @@ class Publication:
         old, new = self.timeline.entry(old_id), self.timeline.entry(new_id)
         assert old is not None and new is not None
         diff = self.diff(old_id, new_id)
+        # The page is the pair's last use: let the diff go, or every pair's stays alive to the end of the build.
+        self._diffs.pop((old_id, new_id), None)
         here = self.plan.urls.compare(old_id, new_id)
         redline = render_html(
             diff,
