@@ -209,3 +209,10 @@ def test_an_as_of_that_is_not_a_date_stops_the_build(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "AMEND_AS_OF is '2025-02-30', not a date; write it as YYYY-MM-DD" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_search_finds_revisions_but_not_their_redlines(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "security/baa/2025-06-01/" in locations
+    assert not [loc for loc in locations if "..." in loc], "compare pages repeat revision text"

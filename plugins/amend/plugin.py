@@ -116,7 +116,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.publication is not None
         for spec in self.publication.pages:
-            content = f"---\ntitle: {_yaml_string(spec.title)}\n---\n"
+            search = "" if spec.searchable else "search:\n  exclude: true\n"
+            content = f"---\ntitle: {_yaml_string(spec.title)}\n{search}---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
             listed = spec.kind in ("current", "history", "compare-index", "register")
             inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV

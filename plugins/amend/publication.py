@@ -52,6 +52,11 @@ class PageSpec:
     def src_uri(self) -> str:
         return page_source(self.url)
 
+    @property
+    def searchable(self) -> bool:
+        """Compare pages repeat two revisions' text: searching them would bury the revisions themselves."""
+        return self.kind != "compare"
+
 
 @dataclass
 class Publication:
