@@ -216,3 +216,15 @@ def test_search_finds_revisions_but_not_their_redlines(site: Path) -> None:
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "security/baa/2025-06-01/" in locations
     assert not [loc for loc in locations if "..." in loc], "compare pages repeat revision text"
+
+
+def test_redlines_from_the_cache_are_the_redlines_computed_afresh(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert build(tmp_path / "fresh", "2025-12-01", cache=cache).returncode == 0
+    assert sorted(p.suffix for p in (cache / "redline").iterdir()) == [".json"] * 3, "one entry per compare page"
+    assert build(tmp_path / "cached", "2025-12-01", cache=cache).returncode == 0
+    pages = sorted((tmp_path / "fresh" / "site" / "security" / "baa" / "compare").rglob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        again = tmp_path / "cached" / "site" / page.relative_to(tmp_path / "fresh" / "site")
+        assert again.read_bytes() == page.read_bytes(), page.name

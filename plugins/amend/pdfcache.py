@@ -15,7 +15,6 @@ logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import logging
@@ -29,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .fragments import module_sources
 from .model import Revision
 from .pdf import STYLESHEET, PdfError, bundled_fonts, check_paper, fingerprint_files, renderer_versions
 
@@ -120,18 +120,7 @@ def renderer_fingerprint(stylesheet: Path = STYLESHEET) -> str:
 
 def rendering_sources() -> list[Path]:
     """The files of the amend modules this one imports, directly or not (relative imports, followed)."""
-    seen: set[str] = set()
-    todo = [Path(__file__).stem]
-    while todo:
-        name = todo.pop()
-        path = _PACKAGE / f"{name}.py"
-        if name in seen or not path.is_file():
-            continue
-        seen.add(name)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                todo.extend([node.module.split(".")[0]] if node.module else [alias.name for alias in node.names])
-    return [_PACKAGE / f"{name}.py" for name in sorted(seen | {"__init__"})]
+    return module_sources(Path(__file__).stem)
 
 
 def job_key(job: PdfJob, renderer: str) -> str:

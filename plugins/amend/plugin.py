@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .document_html import TocEntry
+from .fragments import FragmentCache
 from .pdf import PdfError
 from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
@@ -85,6 +86,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         self.outputs: dict[str, File] = {}  # PDFs, versions.json, SHA256SUMS: filled in on_env
         self.pdf_result: Future[PdfBatch] | None = None
 
+    def cache_dir(self) -> Path:
+        return Path(os.environ.get(CACHE_VARIABLE) or self.root / self.config.cache_dir)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         settings = Settings(
@@ -103,6 +107,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
+        publication.fragments = FragmentCache(self.cache_dir() / "redline")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -129,7 +134,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             files.append(File.generated(config, path, content=data))
         # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
         jobs = self.publication.pdf_jobs()
-        cache = Path(os.environ.get(CACHE_VARIABLE) or self.root / self.config.cache_dir)
+        cache = self.cache_dir()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
         self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
         executor.shutdown(wait=False)
@@ -150,6 +155,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         for path, data in self.publication.finish(batch.pdfs).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        if self.publication.fragments is not None:
+            self.publication.fragments.prune()  # every page has been read by now: drop redlines no page asked for
         return env
 
     def on_build_error(self, *, error: Exception) -> None:

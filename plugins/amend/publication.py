@@ -13,9 +13,10 @@ from datetime import date
 from typing import Any
 
 from . import pages
-from .diff import DocumentDiff, diff_documents
+from .diff import diff_documents
 from .diffviews import clause_anchor, clause_label, is_open, render_html
 from .document_html import TocEntry, render_document_html, toc_entries
+from .fragments import FragmentCache, key_of, sources_digest
 from .manifest import render_checksums, render_versions_json
 from .model import Revision
 from .pdfcache import PdfJob, redline_job, revision_job
@@ -26,6 +27,18 @@ from .revisions import load_revisions
 from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
 from .timeline import Timeline, build_timeline
+
+# The code a compare page's redline comes from: a change to it renders every redline again.
+REDLINE_CODE = sources_digest(["diffviews", "diff"])
+
+
+@dataclass(frozen=True, slots=True)
+class Redline:
+    """A compare page's redline body and its outline entries."""
+
+    html: str
+    outline: tuple[TocEntry, ...]
+
 
 TOP = "amend-top"
 TOP_LABELS = {
@@ -67,7 +80,8 @@ class Publication:
     register: Register | None = None
     pages: list[PageSpec] = field(default_factory=list)
     _html: dict[str, str] = field(default_factory=dict, repr=False)
-    _diffs: dict[tuple[str, str], DocumentDiff] = field(default_factory=dict, repr=False)
+    fragments: FragmentCache | None = None  # compare-page redlines kept between builds
+    _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -97,7 +111,7 @@ class Publication:
                 *(TocEntry(f"revision-{e.id}", f"Revision {e.id}", 2, ()) for e in reversed(self.timeline.published)),
             )
         if spec.kind == "compare" and spec.revision and spec.other:
-            return (top, *self._compare_outline(spec.revision, spec.other))
+            return (top, *self.redline(spec.revision, spec.other).outline)
         if spec.kind == "register":
             return (
                 top,
@@ -190,36 +204,43 @@ class Publication:
         ]
         return jobs
 
-    def diff(self, old_id: str, new_id: str) -> DocumentDiff:
-        """The redline of a pair, computed once per build (the page and its outline share it)."""
-        if (old_id, new_id) not in self._diffs:
-            old, new = self.revisions[old_id], self.revisions[new_id]
-            self._diffs[(old_id, new_id)] = diff_documents(old.document, new.document)
-        return self._diffs[(old_id, new_id)]
+    def redline(self, old_id: str, new_id: str) -> Redline:
+        """A pair's redline HTML and outline: from memory, else the fragment cache, else diffed now.
 
-    def _compare_outline(self, old_id: str, new_id: str) -> list[TocEntry]:
-        """The "Look here first" list, then every top-level clause that changed or moved."""
-        diff = self.diff(old_id, new_id)
-        outline = [TocEntry("amend-rl-flags-title", "Look here first", 2, ())] if diff.flags() else []
-        outline += [
-            TocEntry(clause_anchor(entry), f"{clause_label(entry.clause)} ({entry.status.value})", 2, ())
-            for entry in diff.clauses
-            if is_open(entry)
-        ]
-        return outline
+        The page's outline is asked for first and its body last, so the body takes
+        the entry out of memory: only the pair being written stays alive.
+        """
+        pair = (old_id, new_id)
+        if pair in self._redlines:
+            return self._redlines[pair]
+        old, new = self.revisions[old_id], self.revisions[new_id]
+        here = self.plan.urls.compare(old_id, new_id)
+        old_href = relative_url(here, self.plan.urls.revision(old_id))
+        new_href = relative_url(here, self.plan.urls.revision(new_id))
+        key = key_of(REDLINE_CODE, old.document.body, new.document.body, old_href, new_href)
+        cached = self.fragments.get(key) if self.fragments is not None else None
+        html, rows = (cached or {}).get("html"), (cached or {}).get("outline")
+        if isinstance(html, str) and isinstance(rows, list):
+            found = Redline(html, tuple(TocEntry(str(row[0]), str(row[1]), 2, ()) for row in rows))
+        else:
+            diff = diff_documents(old.document, new.document)
+            entries = [TocEntry("amend-rl-flags-title", "Look here first", 2, ())] if diff.flags() else []
+            entries += [
+                TocEntry(clause_anchor(entry), f"{clause_label(entry.clause)} ({entry.status.value})", 2, ())
+                for entry in diff.clauses
+                if is_open(entry)
+            ]
+            found = Redline(render_html(diff, old_href=old_href, new_href=new_href), tuple(entries))
+            if self.fragments is not None:
+                self.fragments.put(key, {"html": found.html, "outline": [[e.id, e.label] for e in found.outline]})
+        self._redlines[pair] = found
+        return found
 
     def render_compare(self, old_id: str, new_id: str) -> str:
         old, new = self.timeline.entry(old_id), self.timeline.entry(new_id)
         assert old is not None and new is not None
-        diff = self.diff(old_id, new_id)
-        # The page is the pair's last use: let the diff go, or every pair's stays alive to the end of the build.
-        self._diffs.pop((old_id, new_id), None)
-        here = self.plan.urls.compare(old_id, new_id)
-        redline = render_html(
-            diff,
-            old_href=relative_url(here, self.plan.urls.revision(old_id)),
-            new_href=relative_url(here, self.plan.urls.revision(new_id)),
-        )
+        redline = self.redline(old_id, new_id).html
+        self._redlines.pop((old_id, new_id), None)
         return pages.render_compare_page(
             old, new, self.timeline, self.plan, redline, self.plan.has_redline_pdf(old_id, new_id)
         )
