@@ -89,3 +89,18 @@ def test_an_entry_may_change_on_the_day_it_is_announced(repo: GitRepo) -> None:
     repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("Indexes", "Reads"))
     repo.commit("Same-day fix", "2025-03-03")
     assert check(repo, "2025-05-01") == []
+
+
+def test_an_announcement_dated_before_it_reached_main_is_back_dated(repo: GitRepo) -> None:
+    late = ADDITION.replace("Quarry Search Co.", "Ridge Mail Inc").replace("2025-03-03", "2025-05-01")
+    repo.write("subprocessors.yml", REGISTER + ADDITION + late.replace("2025-04-07", "2025-06-02"))
+    commit = repo.commit("Announce Ridge Mail", "2025-05-05")
+    assert check(repo, "2025-05-10") == [
+        "subprocessors.yml:20: subprocessor 'Ridge Mail Inc' is back-dated: announced 2025-05-01 is earlier than "
+        f"the day it reached main (commit {commit[:7]}, 2025-05-05); notice runs from publication: set announced "
+        "to 2025-05-05 or later (and starts to keep the notice window)"
+    ]
+
+
+def test_the_first_version_of_the_register_is_an_import_and_keeps_its_dates(repo: GitRepo) -> None:
+    assert check(repo, "2025-05-01") == [], "Hilltop, announced 2025-01-10, reached main that day in the first commit"

@@ -40,6 +40,7 @@ import git
 
 from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
+from .register import Register
 from .timeline import DEFAULT_NOTICE_DAYS
 
 SHORT = 7  # characters of a commit id shown in messages
@@ -667,6 +668,46 @@ def check_register_provenance(
         fields = {k: v for k, v in reference.items() if origin[k] == commit}
         where = f"as published in commit {commit[:7]}" if commit else "as published"
         problems += check_kept(fields, current, where)
+    return problems + _backdated_announcements(versions, current, shown, notice_days)
+
+
+def _backdated_announcements(
+    versions: list[tuple[str | None, date, str | None]], current: Register, shown: str, notice_days: int
+) -> list[Problem]:
+    """An announcement gives notice from the day it reaches main: its ``announced`` date may not be earlier.
+
+    The register's first version on record (the file's first commit after the
+    baseline, or the baseline's own) is an import of what was published before
+    the repository: its dates are taken as given.
+    """
+    from .register import name_key, parse_register
+
+    first_seen: dict[str, tuple[str | None, date]] = {}
+    imported = False  # the first version that exists is the import
+    for commit, day, text in versions:
+        if text is None:
+            continue
+        register, _ = parse_register(text, shown, notice_days)
+        if register is None:
+            continue
+        for sub in register.subprocessors:
+            if sub.key not in first_seen:
+                first_seen[sub.key] = (commit, day) if imported else (commit, date.min)
+        imported = True
+    problems: list[Problem] = []
+    for sub in current.subprocessors:
+        commit, day = first_seen.get(name_key(sub.name), (None, date.min))
+        if sub.announced < day:
+            where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+            problems.append(
+                Problem(
+                    shown,
+                    sub.lines.get("announced", sub.line),
+                    f"subprocessor '{sub.name}' is back-dated: announced {sub.announced} is earlier than the day it "
+                    f"reached main ({where}); notice runs from publication: set announced to {day} or later "
+                    "(and starts to keep the notice window)",
+                )
+            )
     return problems
 
 
