@@ -23,8 +23,18 @@ from .conftest import DESKTOP, PHONE, OpenPage, SampleDates, Scheme, Watch, guar
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -201,7 +211,10 @@ def _highlighted(page: Page, element_id: str) -> bool:
 
 
 def _assert_in_view_and_highlighted(page: Page, element_id: str) -> None:
-    page.wait_for_function("id => document.getElementById(id).matches(':target')", arg=element_id)
+    # Null-safe: right after a navigation the new document may not have parsed the element yet.
+    page.wait_for_function(
+        "id => { const e = document.getElementById(id); return e !== null && e.matches(':target'); }", arg=element_id
+    )
     box = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", element_id)
     height = page.evaluate("() => window.innerHeight")
     header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
@@ -352,9 +365,7 @@ def test_every_pdf_link_on_every_page_type_returns_a_pdf(
 
 
 @pytest.mark.parametrize("where", ["current", "revision", "compare"])
-def test_clicking_download_pdf_saves_a_pdf(
-    open_page: OpenPage, page_types: dict[str, str], where: str
-) -> None:
+def test_clicking_download_pdf_saves_a_pdf(open_page: OpenPage, page_types: dict[str, str], where: str) -> None:
     page = open_page(page_types[where])
     button = page.locator("main a[download]", has_text="Download").first
     with page.expect_download() as download:
