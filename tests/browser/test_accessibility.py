@@ -97,7 +97,9 @@ def test_a_highlighted_clause_keeps_its_contrast(
     page = open_page(f"security/baa/{sample.in_force}/", scheme=scheme)
     target = page.locator("article.amend-document section.amend-clause").nth(3).get_attribute("id")
     page.goto(f"security/baa/{sample.in_force}/#{target}")
-    page.wait_for_function("id => document.getElementById(id).matches(':target')", arg=target)
+    page.wait_for_function(
+        "id => { const e = document.getElementById(id); return e !== null && e.matches(':target'); }", arg=target
+    )
     violations = axe_violations(page, axe_source)
     assert violations == [], explain(f"revision with #{target} highlighted ({scheme})", violations)
 
