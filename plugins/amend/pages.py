@@ -172,7 +172,8 @@ def render_current_page(timeline: Timeline, plan: SitePlan, document_html: str |
             f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(current.status)} '
             f'<span class="amend-as-of">as of {time_tag(timeline.as_of)}</span></p>'
             f"{_dates_line(rev)}"
-            f'<p class="amend-note">This is the agreement in force today. Its permanent address is '
+            f'<p class="amend-note">This is the agreement in force on {time_tag(timeline.as_of)}, the day this page '
+            "was built. Its permanent address is "
             f'<a href="{links.revision(rev.id)}">revision {escape(rev.id)}</a>.</p>'
             "</header>"
         )
