@@ -19,10 +19,8 @@ from pathlib import Path
 from .problems import Problem, render_problems
 from .publication import load_site_register
 from .revisions import load_revisions
-from .settings import Settings, load_settings
+from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
 from .timeline import build_timeline
-
-AS_OF_VARIABLE = "AMEND_AS_OF"
 
 
 class UsageError(Exception):
@@ -32,15 +30,10 @@ class UsageError(Exception):
 def resolve_as_of(flag: str | None, environ: dict[str, str] | None = None, today: date | None = None) -> date:
     """``--as-of``, else ``AMEND_AS_OF``, else today (SPEC "Revision timeline")."""
     env = os.environ if environ is None else environ
-    for source, value in (("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))):
-        if value:
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                raise UsageError(
-                    f"{source} is '{value}', not a date; write it as YYYY-MM-DD, e.g. 2026-01-31"
-                ) from None
-    return today or date.today()
+    try:
+        return first_date((("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))), today or date.today())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def parse_date_argument(value: str, name: str) -> date:

@@ -17,7 +17,7 @@ from .drafting import start_revision, write_revision
 from .model import Revision
 from .problems import render_problems
 from .revisions import load_revisions
-from .settings import Settings
+from .settings import AS_OF_VARIABLE, Settings
 
 
 def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +76,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         ),
     )
     parser.add_argument(
-        "--posted", help=f"the day notice is given (YYYY-MM-DD; default {cli.AS_OF_VARIABLE} or today)"
+        "--posted", help=f"the day notice is given (YYYY-MM-DD; default {AS_OF_VARIABLE} or today)"
     )
     parser.add_argument(
         "--effective", help="the day it takes effect (YYYY-MM-DD; default: the first day the notice window allows)"

@@ -30,11 +30,10 @@ from .pdf import PdfError
 from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import Settings
+from .settings import AS_OF_VARIABLE, Settings, first_date
 
 log = get_plugin_logger(__name__)
 
-AS_OF_VARIABLE = "AMEND_AS_OF"
 CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
@@ -67,13 +66,10 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
 
 
 def resolve_as_of(configured: str | None) -> date:
-    for source, value in (("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))):
-        if value:
-            try:
-                return date.fromisoformat(str(value).strip())
-            except ValueError:
-                raise PluginError(f"amend: {source} is '{value}', not a date; write it as YYYY-MM-DD") from None
-    return date.today()
+    try:
+        return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), date.today())
+    except ValueError as error:
+        raise PluginError(f"amend: {error}") from None
 
 
 class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # as above

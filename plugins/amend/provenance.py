@@ -40,7 +40,7 @@ import git
 
 from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
-from .register import Register
+from .register import Announced, Register, announced_fields, check_kept, parse_register
 from .timeline import DEFAULT_NOTICE_DAYS
 
 SHORT = 7  # characters of a commit id shown in messages
@@ -283,14 +283,7 @@ def _read_repo(
             states.setdefault(path, []).append(Version(commit, day, changed_to, posted))
 
     # The pending change: the working tree against HEAD, or against the merge base for a pull request.
-    compared_to = main
-    if base is not None:
-        head = _resolve(repo, "HEAD")
-        if head is not None:
-            try:
-                compared_to = repo.git.merge_base(main, head).strip() or main
-            except git.GitCommandError:
-                compared_to = main  # unrelated histories: measure from the base itself
+    compared_to = _pending_base(repo, main, base)
     before = _tree_files(repo, compared_to, pathspec, folder_path)
     after = _working_files(repo, top, folder, folder_path)
     pending: dict[str, Version] = {}
@@ -327,6 +320,19 @@ def _read_repo(
         baseline=baseline_commit,
         commits=len(commits),
     )
+
+
+def _pending_base(repo: git.Repo, main: str, base: str | None) -> str:
+    """What the working tree's change is measured from: ``main``, or for a pull request its merge base."""
+    if base is None:
+        return main
+    head = _resolve(repo, "HEAD")
+    if head is None:
+        return main
+    try:
+        return repo.git.merge_base(main, head).strip() or main
+    except git.GitCommandError:
+        return main  # unrelated histories: measure from the base itself
 
 
 def _resolve(repo: git.Repo, ref: str) -> str | None:
@@ -619,8 +625,6 @@ def check_register_provenance(
     wording is the fix. Shallow clones and missing git are reported by the
     revision check; here they mean no problems.
     """
-    from .register import Announced, announced_fields, check_kept, parse_register
-
     shown_root = shown_root if shown_root is not None else root
     shown = _shown(register_file, shown_root)
     try:
@@ -633,10 +637,8 @@ def check_register_provenance(
         return []
     finally:
         repo.close()
-    current_text = versions[-1][2] if versions else None
-    if current_text is None:
-        public = [v for v in versions[:-1] if v[2] is not None]
-        if public:
+    if not versions or versions[-1][2] is None:
+        if any(text is not None for _, _, text in versions):
             return [
                 Problem(
                     shown,
@@ -646,17 +648,18 @@ def check_register_provenance(
                 )
             ]
         return []
-    current, _ = parse_register(current_text, shown, notice_days)
+    parsed = [
+        (commit, day, parse_register(text, shown, notice_days)[0] if text is not None else None)
+        for commit, day, text in versions
+    ]
+    current = parsed[-1][2]
     if current is None:
         return []  # its own problems are reported by the register check
     # Each field's authority is the first version of main in which it was public: a later
     # edit does not become the new truth by having been committed.
     reference: Announced = {}
     origin: dict[tuple[str, str], str | None] = {}
-    for (commit, _day, text), (_next, next_day, _next_text) in itertools.pairwise(versions):
-        if text is None:
-            continue
-        earlier, _ = parse_register(text, shown, notice_days)
+    for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
         if earlier is None:
             continue
         for field_key, value in announced_fields(earlier, next_day - timedelta(days=1)).items():
@@ -668,11 +671,11 @@ def check_register_provenance(
         fields = {k: v for k, v in reference.items() if origin[k] == commit}
         where = f"as published in commit {commit[:7]}" if commit else "as published"
         problems += check_kept(fields, current, where)
-    return problems + _backdated_announcements(versions, current, shown, notice_days)
+    return problems + _backdated_announcements(parsed, current, shown)
 
 
 def _backdated_announcements(
-    versions: list[tuple[str | None, date, str | None]], current: Register, shown: str, notice_days: int
+    parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str
 ) -> list[Problem]:
     """An announcement gives notice from the day it reaches main: its ``announced`` date may not be earlier.
 
@@ -680,14 +683,9 @@ def _backdated_announcements(
     baseline, or the baseline's own) is an import of what was published before
     the repository: its dates are taken as given.
     """
-    from .register import name_key, parse_register
-
     first_seen: dict[str, tuple[str | None, date]] = {}
     imported = False  # the first version that exists is the import
-    for commit, day, text in versions:
-        if text is None:
-            continue
-        register, _ = parse_register(text, shown, notice_days)
+    for commit, day, register in parsed:
         if register is None:
             continue
         for sub in register.subprocessors:
@@ -696,7 +694,7 @@ def _backdated_announcements(
         imported = True
     problems: list[Problem] = []
     for sub in current.subprocessors:
-        commit, day = first_seen.get(name_key(sub.name), (None, date.min))
+        commit, day = first_seen.get(sub.key, (None, date.min))
         if sub.announced < day:
             where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
             problems.append(
@@ -734,13 +732,8 @@ def _register_versions(
     for line in reversed(log.splitlines()):
         commit, stamp = line.split()
         versions.append((commit, _utc_day(int(stamp)), _show(repo, commit, relative)))
-    compared_to = main
-    if base is not None:
-        head = _resolve(repo, "HEAD")
-        if head is not None:
-            compared_to = repo.git.merge_base(main, head).strip() or main
     working = _decode(register_file.read_bytes()) if register_file.is_file() else None
-    if working != _show(repo, compared_to, relative):
+    if working != _show(repo, _pending_base(repo, main, base), relative):
         versions.append((None, as_of, working))
     return versions
 

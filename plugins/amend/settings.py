@@ -7,13 +7,35 @@ and ``mkdocs build`` never disagree about, say, ``notice_days``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .timeline import DEFAULT_NOTICE_DAYS
+
+AS_OF_VARIABLE = "AMEND_AS_OF"
+
+
+def first_date(candidates: Iterable[tuple[str, object]], default: date) -> date:
+    """The first given value of ``(source, value)`` pairs as a date, else ``default``.
+
+    The one rule for the as-of date (SPEC "Revision timeline"): the command line's
+    ``--as-of`` or the plugin's ``as_of``, then ``AMEND_AS_OF``, then today. A value
+    that is not a date raises ValueError with the message to show.
+    """
+    for source, value in candidates:
+        if value:
+            try:
+                return date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(
+                    f"{source} is '{value}', not a date; write it as YYYY-MM-DD, e.g. 2026-01-31"
+                ) from None
+    return default
 
 
 @dataclass(frozen=True, slots=True)
