@@ -62,6 +62,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         problems.extend(found)
         if note:
             notes.append(note)
+    if NOTICE_CHECK is not None:
+        found, lines = NOTICE_CHECK(settings, as_of, not problems)
+        problems.extend(found)
+        notes.extend(lines)
     style = "github" if args.format == "github" else "text"
     if problems:
         print(render_problems(problems, style))
@@ -80,6 +84,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 # Set by the provenance module when GitPython is available: (settings, revisions, as_of, base) → (problems, note).
 HISTORY_CHECK: Callable[..., tuple[list[Problem], str | None]] | None = None
+
+
+# Set by cli_notice: (settings, as_of, sources_valid) → (ledger problems, one line per upcoming notice).
+NOTICE_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] | None = None
 
 
 # --- amend status ------------------------------------------------------------------------------
@@ -186,8 +194,9 @@ def _load_extensions() -> None:
 
 
 # Modules that register commands when imported (kept in one list so the order of --help is stable):
-# cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf).
-COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf"]
+# cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf),
+# cli_notice (notice, and the notice lines of `check` and pr-report).
+COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice"]
 
 
 if __name__ == "__main__":

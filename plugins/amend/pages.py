@@ -135,6 +135,8 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
             f'<a class="md-button" href="{links.compare(entry.previous.id, rev.id)}">'
             f"Changes from {escape(entry.previous.id)}</a>"
         )
+    if plan.has_notice(rev.id):
+        actions.append(f'<a class="md-button" href="{links.to(plan.urls.notice(rev.id))}">Notice to customers</a>')
     actions.append(f'<a class="md-button" href="{links.to(plan.urls.history())}">All revisions</a>')
     return (
         '<header class="amend-revision-header">'
@@ -215,7 +217,8 @@ def render_subscribe(plan: SitePlan, here: str) -> str:
         f'<a href="{links.to(plan.urls.feed())}">Atom feed</a> · '
         f'<a href="{links.to(plan.urls.calendar())}">calendar</a> · '
         f'<a href="{links.to(plan.urls.versions())}">versions.json</a> · '
-        f'<a href="{links.to(plan.urls.checksums())}">PDF checksums</a></p>'
+        f'<a href="{links.to(plan.urls.checksums())}">PDF checksums</a> · '
+        f'<a href="{links.to(plan.urls.notices())}">notices emailed to customers</a></p>'
     )
 
 
@@ -252,6 +255,8 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
             actions.append(
                 f'<a href="{links.compare(entry.previous.id, rev.id)}">Changes from {escape(entry.previous.id)}</a>'
             )
+        if plan.has_notice(rev.id):
+            actions.append(f'<a href="{links.to(plan.urls.notice(rev.id))}">Notice to customers</a>')
         items.append(
             f'<li class="amend-timeline__item" id="revision-{escape(rev.id)}">'
             f'<h2 class="amend-timeline__title">Revision {escape(rev.id)} {badge(entry.status)}</h2>'

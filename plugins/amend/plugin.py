@@ -60,6 +60,17 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """The subprocessor register (YAML), relative to mkdocs.yml; published at security/subprocessors/ when present."""
     history_baseline = c.Type(str, default="")
     """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
+    notice_to = c.Type(str, default="")
+    """The mailing list every notice is emailed to (`amend notice --send`); the repository holds no customer
+    address."""
+    notice_from = c.Type(str, default="")
+    """The sender (From) of every notice email."""
+    objection_address = c.Type(str, default="")
+    """Where customers object to a subprocessor change: the notice's prefilled mailto: link."""
+    list_unsubscribe = c.Type(str, default="")
+    """A mailto: or https: URL sent as the List-Unsubscribe header of every notice (optional)."""
+    notice_ledger = c.Type(str, default="notice-ledger.yml")
+    """The record of every notice sent, relative to mkdocs.yml; the notice pages show it."""
     all_pairs_limit = c.Type(int, default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""
@@ -97,6 +108,11 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             site_url=config.site_url or "",
             register=self.config.register,
             history_baseline=self.config.history_baseline,
+            notice_to=self.config.notice_to,
+            notice_from=self.config.notice_from,
+            objection_address=self.config.objection_address,
+            list_unsubscribe=self.config.list_unsubscribe,
+            notice_ledger=self.config.notice_ledger,
         )
         as_of = resolve_as_of(self.config.as_of)
         publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
@@ -120,7 +136,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             search = "" if spec.searchable else "search:\n  exclude: true\n"
             content = f"---\ntitle: {_yaml_string(spec.title)}\n{search}---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
-            listed = spec.kind in ("current", "history", "compare-index", "register")
+            listed = spec.kind in ("current", "history", "compare-index", "register", "notices")
             inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:

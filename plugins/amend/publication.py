@@ -17,8 +17,11 @@ from .diff import diff_documents
 from .diffviews import clause_anchor, clause_label, is_open, render_html
 from .document_html import TocEntry, render_document_html, toc_entries
 from .fragments import FragmentCache, key_of, sources_digest
+from .ledger import Ledger, load_ledger
 from .manifest import render_checksums, render_versions_json
 from .model import Revision
+from .notice_pages import render_notice_page, render_notices_index
+from .notices import Notice, build_notices, find_notice
 from .pdfcache import PdfJob, redline_job, revision_job
 from .problems import Problem
 from .register import Register, check_baa_clause, load_register
@@ -48,6 +51,8 @@ TOP_LABELS = {
     "compare": "Summary",
     "compare-index": "Pick two revisions",
     "register": "About the list",
+    "notice": "About this notice",
+    "notices": "About the notices",
 }
 
 
@@ -82,6 +87,8 @@ class Publication:
     _html: dict[str, str] = field(default_factory=dict, repr=False)
     fragments: FragmentCache | None = None  # compare-page redlines kept between builds
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
+    notices: tuple[Notice, ...] = ()  # every published notice, with its public copy under security/baa/notices/
+    ledger: Ledger | None = None
 
     @property
     def as_of(self) -> date:
@@ -112,6 +119,8 @@ class Publication:
             )
         if spec.kind == "compare" and spec.revision and spec.other:
             return (top, *self.redline(spec.revision, spec.other).outline)
+        if spec.kind == "notice":
+            return (top, TocEntry("sending-record", "Sending record", 2, ()))
         if spec.kind == "register":
             return (
                 top,
@@ -149,6 +158,13 @@ class Publication:
                 feed_href=relative_url(here, urls.feed()),
                 calendar_href=relative_url(here, urls.calendar()),
             )
+        if spec.kind == "notice" and spec.revision:
+            notice = find_notice(self.notices, spec.revision)
+            assert notice is not None and self.ledger is not None
+            return render_notice_page(notice, self.ledger, plan.urls, self.as_of)
+        if spec.kind == "notices":
+            assert self.ledger is not None
+            return render_notices_index(self.notices, self.ledger, plan.urls, self.as_of)
         raise ValueError(f"unknown page kind {spec.kind!r}")
 
     def files(self) -> dict[str, bytes]:
@@ -252,8 +268,9 @@ def prepare_publication(
     """Load and check every revision; plan the section. Any problem means nothing is published."""
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     register, problems = load_site_register(settings, loaded.revisions)
-    problems = list(loaded.problems) + problems
-    if problems:
+    ledger, ledger_problems = load_ledger(settings.ledger_path, settings.notice_ledger)
+    problems = list(loaded.problems) + problems + ledger_problems
+    if problems or ledger is None:
         return None, problems
     timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
     if not timeline.published:
@@ -269,12 +286,23 @@ def prepare_publication(
     plan = plan_site(timeline, prefix, **({"all_pairs_limit": all_pairs_limit} if all_pairs_limit else {}))
     if register is not None:
         plan = replace(plan, register_url=settings.register_prefix.strip("/") + "/")
+    notices = build_notices(
+        timeline,
+        plan,
+        register,
+        organization=settings.organization,
+        title=settings.title,
+        objection_address=settings.objection_address,
+    )
+    plan = replace(plan, notices=tuple(n.id for n in notices))
     publication = Publication(
         settings=settings,
         timeline=timeline,
         plan=plan,
         revisions={e.id: e.revision for e in timeline.published},
         register=register,
+        notices=notices,
+        ledger=ledger,
     )
     title = settings.title
     specs = [
@@ -298,6 +326,8 @@ def prepare_publication(
     ]
     if plan.register_url is not None and register is not None:
         specs.append(PageSpec(plan.register_url, "register", register.title))
+    specs.append(PageSpec(plan.urls.notices(), "notices", f"{title}: notices to customers"))
+    specs += [PageSpec(plan.urls.notice(n.id), "notice", n.heading, revision=n.id) for n in notices]
     publication.pages = specs
     return publication, []
 

@@ -53,10 +53,20 @@ class Settings:
     history_baseline: str = ""
     register: str = "subprocessors.yml"  # the subprocessor register, relative to root; absent file: no register
     register_prefix: str = "security/subprocessors"
+    # Notices emailed to customers (notices.py, ledger.py, cli_notice.py); SMTP itself comes from the environment.
+    notice_to: str = ""  # the mailing list's address: the repository holds no customer address
+    notice_from: str = ""  # the sender (From) of every notice
+    objection_address: str = ""  # where customers object to a subprocessor change (a prefilled mailto:)
+    list_unsubscribe: str = ""  # a mailto: or https: URL, sent as the List-Unsubscribe header when given
+    notice_ledger: str = "notice-ledger.yml"  # the record of every notice sent, relative to root
 
     @property
     def register_path(self) -> Path:
         return self.root / self.register
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / self.notice_ledger
 
     @property
     def revisions_path(self) -> Path:

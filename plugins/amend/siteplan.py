@@ -59,6 +59,12 @@ class Urls:
     def checksums(self) -> str:
         return f"{self.prefix}SHA256SUMS"
 
+    def notices(self) -> str:
+        return f"{self.prefix}notices/"
+
+    def notice(self, notice_id: str) -> str:
+        return f"{self.notices()}{notice_id}/"
+
 
 def relative_url(from_page: str, to: str) -> str:
     """A link from the page at ``from_page`` (a directory URL) to ``to``, both site-relative."""
@@ -90,6 +96,10 @@ class SitePlan:
     compare_pages: tuple[Pair, ...]
     redline_pdfs: tuple[Pair, ...]
     register_url: str | None = None  # the subprocessor register's page, when the site has one
+    notices: tuple[str, ...] = ()  # ids of the notices with a public copy under <prefix>notices/
+
+    def has_notice(self, notice_id: str) -> bool:
+        return notice_id in self.notices
 
     def has_compare(self, old: str, new: str) -> bool:
         return Pair(old, new) in self.compare_pages
