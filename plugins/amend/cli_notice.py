@@ -49,6 +49,7 @@ SMTP_SECURITY = "AMEND_SMTP_SECURITY"
 SMTP_USER = "AMEND_SMTP_USER"
 SMTP_PASSWORD = "AMEND_SMTP_PASSWORD"
 SMTP_TIMEOUT = "AMEND_SMTP_TIMEOUT"
+SMTP_CA_FILE = "AMEND_SMTP_CA_FILE"
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 
@@ -72,7 +73,8 @@ def smtp_server(environ: Mapping[str, str]) -> Server:
     if not 0 < port < 65536 or not 0 < timeout <= 600:
         raise cli.UsageError(f"{SMTP_PORT} must be 1-65535 and {SMTP_TIMEOUT} 1-600 seconds")
     user = environ.get(SMTP_USER, "")
-    return Server(host, port, security, user, environ.get(SMTP_PASSWORD, ""), timeout)
+    ca_file = environ.get(SMTP_CA_FILE, "").strip()
+    return Server(host, port, security, user, environ.get(SMTP_PASSWORD, ""), timeout, ca_file)
 
 
 def envelope(settings: Settings) -> Envelope:

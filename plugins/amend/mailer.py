@@ -27,7 +27,7 @@ class Server:
     user: str = ""
     password: str = ""
     timeout: float = 30.0
-    context: ssl.SSLContext | None = None  # None: the system's trusted certificates
+    ca_file: str = ""  # a CA bundle to trust for the server's certificate; empty: the system's trusted ones
 
     def describe(self) -> str:
         return f"{self.host}:{self.port} ({self.security})"
@@ -37,16 +37,18 @@ def send_message(server: Server, sender: str, recipients: list[str], data: bytes
     """Send ``data`` as is; the server's reply to it, e.g. ``250 2.0.0 Ok: queued as 4F2A1``."""
     where = server.describe()
     try:
+        context = ssl.create_default_context(cafile=server.ca_file or None)
+    except (OSError, ssl.SSLError) as error:
+        raise MailError(f"cannot read the CA bundle '{server.ca_file}': {error}") from None
+    try:
         if server.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=server.timeout, context=server.context or ssl.create_default_context()
-            )
+            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=context)
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
         with client:
             client.ehlo()
             if server.security == "starttls":
-                client.starttls(context=server.context or ssl.create_default_context())
+                client.starttls(context=context)
                 client.ehlo()
             if server.user:
                 client.login(server.user, server.password)
@@ -71,6 +73,10 @@ def send_message(server: Server, sender: str, recipients: list[str], data: bytes
         raise MailError(f"the SMTP server {where} does not support what was asked: {error}") from None
     except smtplib.SMTPResponseException as error:
         raise MailError(f"the SMTP server {where} answered {error.smtp_code} {_text(error.smtp_error)}") from None
+    except smtplib.SMTPServerDisconnected as error:
+        if isinstance(error.__context__, TimeoutError):  # smtplib reports a read timeout as a lost connection
+            raise MailError(f"the SMTP server {where} did not answer within {server.timeout:g} seconds") from None
+        raise MailError(f"the SMTP server {where} closed the connection: {error}") from None
     except (smtplib.SMTPException, ssl.SSLError) as error:
         raise MailError(f"the SMTP conversation with {where} failed: {error}") from None
     except TimeoutError:

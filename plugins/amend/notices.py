@@ -264,7 +264,7 @@ def _when(notice: Notice) -> str:
 
 def render_notice_text(notice: Notice, href: Callable[[str], str]) -> str:
     """The plain-text part; ``href`` turns a site-relative URL into the link to print."""
-    out = [notice.heading, "=" * min(len(notice.heading), 72), "", notice.summary, "", _when(notice)]
+    out = [notice.heading, "-" * min(len(notice.heading), 72), "", notice.summary, "", _when(notice)]
     if notice.details:
         out.append("")
         out += [f"{label}: {value}" for label, value in notice.details]
@@ -409,7 +409,9 @@ def render_message(notice: Notice, envelope: Envelope, sent_at: datetime) -> byt
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     seed = hashlib.sha256((text + html + str(message["Date"])).encode("utf-8")).hexdigest()[:32]
     message.set_boundary(f"amend-{seed}")
-    return message.as_bytes(policy=SMTP)
+    # Headers unfolded up to RFC 5322's 998 characters (a folded Message-ID trips some mail tools);
+    # the parts were encoded above under SMTP's 78, as quoted-printable requires.
+    return message.as_bytes(policy=SMTP.clone(max_line_length=998))
 
 
 def digest(data: bytes) -> str:
