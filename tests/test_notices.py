@@ -444,5 +444,10 @@ def test_an_upcoming_revision_without_notice_is_shown_as_not_sent(
 ) -> None:
     assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", AS_OF]) == 0
     err = capsys.readouterr().err
-    assert f"note: notice of revision {REVISION} not sent yet (takes effect 2026-12-17)" in err
+    assert (
+        f"note: notice of revision {REVISION} not sent yet (takes effect 2026-12-17; it can no longer give 30 days)"
+        in err
+    )
+    assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", "2026-11-16"]) == 0
+    assert "(takes effect 2026-12-17; send it by 2026-11-17 to give 30 days)" in capsys.readouterr().err
     assert f"note: notice of announcement {ANNOUNCEMENT} not sent yet" in err

@@ -85,6 +85,10 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
     else:
         problems.extend(check_history(history, settings.notice_days))
         changes = _file_changes(history)
+    notices: list[str] = []
+    if cli.NOTICE_CHECK is not None:  # whether each upcoming revision's notice went out, and how early
+        found, notices = cli.NOTICE_CHECK(settings, as_of, not problems)
+        problems.extend(found)
     report = render_pr_report(
         revisions=loaded.revisions,
         changes=changes,
@@ -93,6 +97,7 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         notice_days=settings.notice_days,
         base=args.base,
         notes=notes,
+        notices=notices,
     )
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8", newline="\n")

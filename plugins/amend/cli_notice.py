@@ -243,7 +243,7 @@ def notice_check(settings: Settings, as_of: date, sources_valid: bool) -> tuple[
     states = notice_states(publication.notices, publication.timeline, ledger)
     problems = check_notice_sent(states, settings.notice_days, ledger)
     problems += check_ledger_ids(ledger, _known_ids(settings))
-    return problems, [state.line() for state in states]
+    return problems, [state.line(settings.notice_days, as_of) for state in states]
 
 
 def _known_ids(settings: Settings) -> set[str]:

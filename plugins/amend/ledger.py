@@ -214,10 +214,19 @@ class NoticeState:
         """Whole days from the day it was sent (UTC) to the day it takes effect."""
         return None if self.sent is None else (self.notice.effective - self.sent.sent.date()).days
 
-    def line(self) -> str:
+    def line(self, notice_days: int, as_of: date) -> str:
+        """One line for ``amend check`` and the PR report: sent when and how early, or by when to send it."""
         what = f"revision {self.notice.id}" if self.notice.kind == REVISION else f"announcement {self.notice.id}"
         if self.sent is None:
-            return f"notice of {what} not sent yet (takes effect {self.notice.effective})"
+            deadline = _plus(self.notice.effective, -notice_days)
+            when = ""
+            if self.notice.kind == REVISION:
+                when = (
+                    f"; send it by {deadline} to give {notice_days} days"
+                    if as_of <= deadline
+                    else f"; it can no longer give {notice_days} days"
+                )
+            return f"notice of {what} not sent yet (takes effect {self.notice.effective}{when})"
         return (
             f"notice of {what} sent {format_stamp(self.sent.sent)}, {self.days_before} days before it takes effect "
             f"on {self.notice.effective}"

@@ -55,6 +55,7 @@ def render_pr_report(
     base: str,
     notes: Sequence[str] = (),
     title: str = "Business Associate Agreement",
+    notices: Sequence[str] = (),
 ) -> str:
     """The whole comment, ending with a newline."""
     timeline = build_timeline(revisions, as_of, notice_days)
@@ -67,6 +68,8 @@ def render_pr_report(
         out += [f"> **Note:** {escape(note)}", ""]
     if problems:
         out += _problems(problems)
+    if notices:
+        out += ["### Notice to customers", "", *(f"- {escape(line)}" for line in notices), ""]
     if not ordered:
         out += ["This pull request changes no revision file.", ""]
         return _finish(out)
