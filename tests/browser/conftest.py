@@ -122,6 +122,10 @@ def sample(sample_site: Path) -> SampleDates:
 def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
     """One page of every kind the site has, by name → path under the site root."""
     register = {"subprocessors": "security/subprocessors/"}
+    notices = sample_site / "security" / "baa" / "notices"
+    announcements = sorted(p.name for p in notices.iterdir() if p.is_dir() and p.name.endswith("-added"))
+    if announcements:  # an addition's notice: its objection window and mailto link
+        register["announcement-notice"] = f"security/baa/notices/{announcements[-1]}/"
     present = {name: path for name, path in register.items() if (sample_site / path / "index.html").is_file()}
     return present | {
         "home": "",
@@ -132,6 +136,8 @@ def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
         "compare-index": "security/baa/compare/",
         "compare": f"security/baa/compare/{sample.superseded}...{sample.in_force}/",
         "legal-team": "legal-team/",
+        "notices": "security/baa/notices/",
+        "revision-notice": f"security/baa/notices/{sample.upcoming}/",
     }
 
 

@@ -465,3 +465,39 @@ def test_screenshots_of_every_page_type_and_no_sideways_scrolling(
     page.goto(f"{page_types['current']}#{ids[len(ids) // 2]}")
     shoot("permalink-target", full_page=False)
     assert too_wide == [], f"pages scroll sideways at {width}px: {too_wide}"
+
+
+# --- notices to customers --------------------------------------------------------------------------------
+
+
+def test_a_revision_links_its_notice_and_the_notice_links_each_flag_to_its_clause_in_the_redline(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/{sample.upcoming}/")
+    page.get_by_role("link", name="Notice to customers").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/notices/{sample.upcoming}/$"))
+    expect(page.locator("h1")).to_contain_text("takes effect on")
+    expect(page.locator(".amend-notice__record")).to_contain_text("No email of this notice is recorded")
+    flag = page.locator(".amend-notice__flags a").first
+    flag.click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/compare/{sample.in_force}...{sample.upcoming}/#rl-[\w-]+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_attached()
+
+
+def test_the_notices_index_lists_each_notice_and_an_announcement_offers_a_prefilled_objection(
+    open_page: OpenPage, page_types: dict[str, str]
+) -> None:
+    page = open_page("security/baa/history/")
+    page.get_by_role("link", name="Notice to customers").first.click()
+    page.get_by_role("link", name="Every notice").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/notices/$"))
+    rows = page.locator("table.amend-notices tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 3
+    if "announcement-notice" not in page_types:
+        return
+    page.goto(page_types["announcement-notice"])
+    expect(page.get_by_role("heading", name="How to object")).to_be_visible()
+    objection = page.locator("a[href^='mailto:']").first
+    expect(objection).to_have_attribute("href", re.compile(r"\?subject=Objection%20to%20subprocessor%20"))
