@@ -451,3 +451,22 @@ def test_an_upcoming_revision_without_notice_is_shown_as_not_sent(
     assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", "2026-11-16"]) == 0
     assert "(takes effect 2026-12-17; send it by 2026-11-17 to give 30 days)" in capsys.readouterr().err
     assert f"note: notice of announcement {ANNOUNCEMENT} not sent yet" in err
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.mkdir(), "notice-ledger.yml: the notice ledger is not a regular file"),
+        (lambda p: p.write_bytes(b"#" * 2_000_001), "notice-ledger.yml: the notice ledger is larger than 2,000,000"),
+        (lambda p: p.write_bytes(b'- revision: "caf\xe9"\n'), "notice-ledger.yml:1: the file is not UTF-8 text"),
+    ],
+    ids=["folder", "too-large", "not-utf8"],
+)
+def test_a_ledger_that_is_not_a_small_text_file_is_refused_without_a_traceback(
+    site: Path, make: Any, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make(site / "notice-ledger.yml")
+    assert cli.main(["--root", str(site), "check", "--no-history", "--as-of", AS_OF]) == 1
+    assert expected in capsys.readouterr().out
+    assert cli.main(["--root", str(site), "notice", "--send", "--as-of", AS_OF]) == 1  # nothing is sent blind
+    assert expected in capsys.readouterr().err
