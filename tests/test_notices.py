@@ -470,3 +470,34 @@ def test_a_ledger_that_is_not_a_small_text_file_is_refused_without_a_traceback(
     assert expected in capsys.readouterr().out
     assert cli.main(["--root", str(site), "notice", "--send", "--as-of", AS_OF]) == 1  # nothing is sent blind
     assert expected in capsys.readouterr().err
+
+
+def test_the_site_publishes_a_copy_of_each_notice_sent_or_due_with_its_sending_record(site: Path) -> None:
+    from amend.publication import prepare_publication
+    from amend.settings import load_settings
+
+    (site / "notice-ledger.yml").write_text(GOOD, encoding="utf-8")
+    publication, problems = prepare_publication(load_settings(site), date(2026, 12, 1))
+    assert publication is not None and not problems
+    pages = {spec.url: spec for spec in publication.pages if spec.kind in ("notice", "notices")}
+    # Sent (in the ledger) or due now; the notices of revisions that took effect before any email have no copy.
+    assert sorted(pages) == [
+        "security/baa/notices/",
+        f"security/baa/notices/{REVISION}/",
+        f"security/baa/notices/{ANNOUNCEMENT}/",
+    ]
+    sent = publication.render_body(pages[f"security/baa/notices/{REVISION}/"])
+    assert "as emailed to the customers&rsquo; mailing list" in sent
+    assert "<code>&lt;amend-notice.2026-12-17@harborlight.example&gt;</code>" in sent
+    assert '<time datetime="2026-11-16T05:00:12Z">November 16, 2026, 05:00 UTC</time>' in sent
+    assert f'<code class="amend-notice__hash">{"a" * 64}</code>' in sent
+    assert 'href="../../compare/2025-10-17...2026-12-17/#rl-' in sent  # links relative to the page
+    due = publication.render_body(pages[f"security/baa/notices/{ANNOUNCEMENT}/"])
+    assert "to be emailed to the customers&rsquo; mailing list" in due
+    assert "No email of this notice is recorded in the notice ledger yet" in due
+    index = publication.render_body(pages["security/baa/notices/"])
+    assert index.count('<tr><th scope="row">') == 2 and "not yet" in index
+    revision_page = next(s for s in publication.pages if s.url == f"security/baa/{REVISION}/")
+    assert 'href="../notices/2026-12-17/">Notice to customers</a>' in publication.render_body(revision_page)
+    older = next(s for s in publication.pages if s.url == "security/baa/2025-10-17/")
+    assert "Notice to customers" not in publication.render_body(older)

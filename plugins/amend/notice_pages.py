@@ -21,7 +21,7 @@ from .siteplan import Urls, relative_url
 def _record(entry: LedgerEntry | None, as_of: date) -> str:
     if entry is None:
         return (
-            '<p class="amend-notice__record">No email of this notice is recorded in the notice ledger as of '
+            '<p class="amend-notice__record">No email of this notice is recorded in the notice ledger yet, as of '
             f"{time_tag(as_of)}.</p>"
         )
     stamp = format_stamp(entry.sent)
@@ -39,12 +39,14 @@ def _record(entry: LedgerEntry | None, as_of: date) -> str:
 def render_notice_page(notice: Notice, ledger: Ledger, urls: Urls, as_of: date) -> str:
     here = urls.notice(notice.id)
     what = "revision" if notice.kind == REVISION else "subprocessor change"
+    entry = ledger.sent(notice.id)
+    how = "as emailed to" if entry is not None else "to be emailed to"
     intro = (
-        f'<p class="amend-note">The notice of this {what}, as emailed to the customers&rsquo; mailing list. '
+        f'<p class="amend-note">The notice of this {what}, {how} the customers&rsquo; mailing list. '
         "This page is its public copy; the sending record below comes from the notice ledger in the repository.</p>"
     )
     body = render_notice_html(notice, lambda url: relative_url(here, url), heading_level=2, with_heading=False)
-    record = '<h2 id="sending-record">Sending record</h2>\n' + _record(ledger.sent(notice.id), as_of)
+    record = '<h2 id="sending-record">Sending record</h2>\n' + _record(entry, as_of)
     back = f'<p class="amend-subscribe"><a href="{escape(relative_url(here, urls.notices()))}">Every notice</a></p>'
     return "\n".join((intro, body, record, back))
 
@@ -53,7 +55,8 @@ def render_notices_index(notices: tuple[Notice, ...], ledger: Ledger, urls: Urls
     here = urls.notices()
     intro = (
         '<p class="amend-note">Every notice of an amendment to the agreement and of a change to the subprocessor '
-        f"list, as emailed to the customers' mailing list, newest first, as of {time_tag(as_of)}.</p>"
+        "list emailed to the customers' mailing list, and each one due to go out, newest first, as of "
+        f"{time_tag(as_of)}.</p>"
     )
     if not notices:
         return intro + '\n<p class="amend-empty">No notice has been given yet.</p>'
@@ -63,7 +66,7 @@ def render_notices_index(notices: tuple[Notice, ...], ledger: Ledger, urls: Urls
         emailed = (
             f'<time datetime="{escape(format_stamp(entry.sent))}">{escape(format_date(entry.sent.date()))}</time>'
             if entry
-            else "not recorded"
+            else "not yet"
         )
         link = escape(relative_url(here, urls.notice(notice.id)))
         rows.append(

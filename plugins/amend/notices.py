@@ -19,6 +19,7 @@ It never talks SMTP either (that is :mod:`amend.mailer`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -87,7 +88,7 @@ class Notice:
     effective: date
     summary: str
     details: tuple[tuple[str, str], ...] = ()  # label → value, e.g. ("Location", "United States")
-    look_here: tuple[LookHere, ...] = ()
+    compared: tuple[Revision, Revision] | None = None  # the revision before and this one: the flags' redline
     look_here_url: str = ""  # the compare page the flags point into
     objection: Objection | None = None
     links: tuple[Link, ...] = ()
@@ -95,6 +96,11 @@ class Notice:
     @property
     def notice_days(self) -> int:
         return (self.effective - self.posted).days
+
+    @property
+    def look_here(self) -> tuple[LookHere, ...]:
+        """The redline's flags, diffed only when a notice is rendered (``amend check`` never needs them)."""
+        return look_here(*self.compared) if self.compared is not None else ()
 
     def due(self, as_of: date) -> bool:
         """Whether the notice is to be sent on ``as_of``: posted, and not yet in effect."""
@@ -110,26 +116,10 @@ def revision_notice(
     """The notice of ``revision``: its summary, its flags against ``previous``, its dates and links."""
     urls = plan.urls
     who = organization or title
-    look: list[LookHere] = []
     links = [Link(f"Revision {revision.id}", urls.revision(revision.id))]
     compare = ""
     if previous is not None:
-        diff = diff_documents(previous.document, revision.document)
         compare = urls.compare(previous.id, revision.id)
-        for entry, path in walk_with_path(diff.clauses):
-            for flag in entry.flags:
-                look.append(
-                    LookHere(
-                        clause=path,
-                        anchor=clause_anchor(entry),
-                        kind=FLAG_NAMES.get(flag.kind, flag.kind.value),
-                        old=flag.old,
-                        new=flag.new,
-                        sentence=_flag_sentence(
-                            flag, entry.old.text if entry.old else "", entry.new.text if entry.new else ""
-                        ),
-                    )
-                )
         links.append(Link(f"What changes from revision {previous.id} (redline)", compare))
         if plan.has_redline_pdf(previous.id, revision.id):
             links.append(Link("The redline as a PDF", urls.compare_pdf(previous.id, revision.id)))
@@ -143,9 +133,27 @@ def revision_notice(
         posted=revision.posted,
         effective=revision.effective,
         summary=revision.summary,
-        look_here=tuple(look),
+        compared=(previous, revision) if previous is not None else None,
         look_here_url=compare,
         links=tuple(links),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def look_here(previous: Revision, revision: Revision) -> tuple[LookHere, ...]:
+    """Every flag of the redline from ``previous`` to ``revision``, with its clause and sentence."""
+    diff = diff_documents(previous.document, revision.document)
+    return tuple(
+        LookHere(
+            clause=path,
+            anchor=clause_anchor(entry),
+            kind=FLAG_NAMES.get(flag.kind, flag.kind.value),
+            old=flag.old,
+            new=flag.new,
+            sentence=_flag_sentence(flag, entry.old.text if entry.old else "", entry.new.text if entry.new else ""),
+        )
+        for entry, path in walk_with_path(diff.clauses)
+        for flag in entry.flags
     )
 
 
@@ -397,7 +405,7 @@ def render_message(notice: Notice, envelope: Envelope, sent_at: datetime) -> byt
     message = EmailMessage(policy=SMTP)
     message["From"] = envelope.sender
     message["To"] = envelope.recipient
-    message["Subject"] = notice.subject
+    message["Subject"] = " ".join(notice.subject.split())  # one line, whatever a name in the register holds
     message["Date"] = format_datetime(sent_at.astimezone(UTC))
     message["Message-ID"] = message_id(notice, envelope.sender)
     message["Auto-Submitted"] = "auto-generated"

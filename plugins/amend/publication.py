@@ -33,6 +33,8 @@ from .timeline import Timeline, build_timeline
 
 # The code a compare page's redline comes from: a change to it renders every redline again.
 REDLINE_CODE = sources_digest(["diffviews", "diff"])
+# The code a notice page comes from: its flags are a redline's, its page and its record are its own.
+NOTICE_CODE = sources_digest(["notices", "notice_pages", "ledger"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class Publication:
     _html: dict[str, str] = field(default_factory=dict, repr=False)
     fragments: FragmentCache | None = None  # compare-page redlines kept between builds
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
-    notices: tuple[Notice, ...] = ()  # every published notice, with its public copy under security/baa/notices/
+    notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
 
     @property
@@ -159,13 +161,41 @@ class Publication:
                 calendar_href=relative_url(here, urls.calendar()),
             )
         if spec.kind == "notice" and spec.revision:
-            notice = find_notice(self.notices, spec.revision)
-            assert notice is not None and self.ledger is not None
-            return render_notice_page(notice, self.ledger, plan.urls, self.as_of)
+            return self.render_notice(spec.revision)
         if spec.kind == "notices":
             assert self.ledger is not None
-            return render_notices_index(self.notices, self.ledger, plan.urls, self.as_of)
+            return render_notices_index(self.public_notices, self.ledger, plan.urls, self.as_of)
         raise ValueError(f"unknown page kind {spec.kind!r}")
+
+    @property
+    def public_notices(self) -> tuple[Notice, ...]:
+        """The notices with a public copy: each one the ledger records as sent, and each one due now.
+
+        A notice of a revision that took effect before notices were emailed was
+        never sent, so the site shows no copy of it: the copy is of what was sent.
+        """
+        return tuple(n for n in self.notices if n.id in self.plan.notices)
+
+    def render_notice(self, notice_id: str) -> str:
+        """A notice's public copy: from the fragment cache when nothing it shows changed (its flags need a diff)."""
+        notice = find_notice(self.notices, notice_id)
+        assert notice is not None and self.ledger is not None
+        parts = [
+            NOTICE_CODE,
+            self.as_of.isoformat(),
+            repr(self.ledger.sent(notice_id)),
+            repr(replace(notice, compared=None)),
+        ]
+        if notice.compared is not None:
+            parts += [revision.document.body for revision in notice.compared]
+        key = key_of(*parts)
+        cached = self.fragments.get(key) if self.fragments is not None else None
+        if cached is not None and isinstance(cached.get("html"), str):
+            return str(cached["html"])
+        html = render_notice_page(notice, self.ledger, self.plan.urls, self.as_of)
+        if self.fragments is not None:
+            self.fragments.put(key, {"html": html})
+        return html
 
     def files(self) -> dict[str, bytes]:
         """The section's files that need no PDF: the Atom feed and the calendar."""
@@ -294,7 +324,8 @@ def prepare_publication(
         title=settings.title,
         objection_address=settings.objection_address,
     )
-    plan = replace(plan, notices=tuple(n.id for n in notices))
+    public = tuple(n for n in notices if ledger.sent(n.id) is not None or n.due(as_of))
+    plan = replace(plan, notices=tuple(n.id for n in public))
     publication = Publication(
         settings=settings,
         timeline=timeline,
@@ -327,7 +358,7 @@ def prepare_publication(
     if plan.register_url is not None and register is not None:
         specs.append(PageSpec(plan.register_url, "register", register.title))
     specs.append(PageSpec(plan.urls.notices(), "notices", f"{title}: notices to customers"))
-    specs += [PageSpec(plan.urls.notice(n.id), "notice", n.heading, revision=n.id) for n in notices]
+    specs += [PageSpec(plan.urls.notice(n.id), "notice", n.heading, revision=n.id) for n in public]
     publication.pages = specs
     return publication, []
 

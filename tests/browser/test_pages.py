@@ -494,7 +494,7 @@ def test_the_notices_index_lists_each_notice_and_an_announcement_offers_a_prefil
     expect(page).to_have_url(re.compile(r"/security/baa/notices/$"))
     rows = page.locator("table.amend-notices tbody tr")
     expect(rows.first).to_be_visible()
-    assert rows.count() >= 3
+    assert rows.count() >= 2  # the upcoming revision and the pending subprocessor addition
     if "announcement-notice" not in page_types:
         return
     page.goto(page_types["announcement-notice"])
