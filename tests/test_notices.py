@@ -165,13 +165,13 @@ def test_publishing_a_revision_and_a_register_change_sends_each_email_once_with_
     assert announcement["Subject"] == (
         "Harborlight Health Cloud, Inc.: new subprocessor Northbeam Document Capture, Inc. from January 4, 2027"
     )
-    assert "You may object until the end of December 3, 2026 (16 days from the announcement)." in text
+    assert "You may object until the end of December 3, 2026 (15 days after the announcement)." in text
     assert "Location: United States (Minnesota)" in text
     assert (
         'href="mailto:privacy@harborlight.example?subject=Objection%20to%20subprocessor%20Northbeam%20Document'
         '%20Capture%2C%20Inc.%20%28northbeam-document-capture-inc-added%29"' in html
     )
-    assert f"{SITE_URL}security/subprocessors/#pending-{ANNOUNCEMENT}" in text
+    assert f"{SITE_URL}security/subprocessors/#change-{ANNOUNCEMENT}" in text
 
     ledger_text = (site / "notice-ledger.yml").read_text(encoding="utf-8")
     ledger, problems = parse_ledger(ledger_text, "notice-ledger.yml")

@@ -35,7 +35,7 @@ from .diff import diff_documents
 from .diffviews import FLAG_NAMES, clause_anchor, walk_with_path
 from .model import Revision
 from .pages import format_date, plural
-from .register import ChangeEntry, ChangeKind, ChangeStatus, Register, register_timeline
+from .register import ChangeEntry, ChangeKind, Register, register_timeline
 from .siteplan import SitePlan
 from .timeline import Timeline
 
@@ -67,7 +67,7 @@ class Objection:
     """How and until when a customer may object to a register change."""
 
     closes: date  # the last day an objection counts
-    days: int  # days from the announcement to the last day, both included
+    days: int  # days from the announcement to the last day
     address: str  # the mailbox objections go to (empty: none configured)
     subject: str  # the prefilled subject of the objection
 
@@ -195,7 +195,7 @@ def announcement_notice(
             closes = change.objection_closes
             objection = Objection(
                 closes=closes,
-                days=(closes - change.announced).days + 1,
+                days=(closes - change.announced).days,
                 address=objection_address,
                 subject=f"Objection to subprocessor {sub.name} ({change.id})",
             )
@@ -212,7 +212,7 @@ def announcement_notice(
             f"The addition of {sub.name}, announced on {format_date(sub.announced)}, is called off: "
             "it never starts processing Protected Health Information."
         )
-    anchor = f"pending-{change.id}" if entry.status is ChangeStatus.PENDING else f"change-{change.id}"
+    anchor = f"change-{change.id}"  # its row in the page's history: there while pending and ever after
     return Notice(
         id=change.id,
         kind=ANNOUNCEMENT,
@@ -290,7 +290,7 @@ def render_notice_text(notice: Notice, href: Callable[[str], str]) -> str:
             "",
             "How to object",
             f"You may object until the end of {format_date(objection.closes)} "
-            f"({plural(objection.days, 'day')} from the announcement).",
+            f"({plural(objection.days, 'day')} after the announcement).",
         ]
         if objection.address:
             out.append(f"Write to {objection.address} with the subject “{objection.subject}”.")
@@ -348,7 +348,7 @@ def render_notice_html(
         )
         parts.append(
             f"<p>You may object until the end of <strong>{escape(format_date(objection.closes))}</strong> "
-            f"({plural(objection.days, 'day')} from the announcement).{how}</p>"
+            f"({plural(objection.days, 'day')} after the announcement).{how}</p>"
         )
     links = "".join(f'<li><a href="{escape(href(link.url))}">{escape(link.label)}</a></li>' for link in notice.links)
     parts.append(f'<ul class="amend-notice__links">{links}</ul>')
