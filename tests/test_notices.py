@@ -501,3 +501,29 @@ def test_the_site_publishes_a_copy_of_each_notice_sent_or_due_with_its_sending_r
     assert 'href="../notices/2026-12-17/">Notice to customers</a>' in publication.render_body(revision_page)
     older = next(s for s in publication.pages if s.url == "security/baa/2025-10-17/")
     assert "Notice to customers" not in publication.render_body(older)
+
+
+def test_text_from_the_sources_is_escaped_in_the_html_and_cannot_add_a_header() -> None:
+    from amend.notices import ANNOUNCEMENT as KIND
+    from amend.notices import Envelope, Link, Notice, Objection, render_message, render_notice_html
+
+    hostile = '<img src=x onerror="alert(1)">'
+    notice = Notice(
+        id="evil-added",
+        kind=KIND,
+        subject="Evil\r\nBcc: everyone@example.org",
+        heading=hostile,
+        posted=date(2026, 1, 1),
+        effective=date(2026, 3, 1),
+        summary=hostile,
+        details=(("Subprocessor", hostile),),
+        objection=Objection(date(2026, 1, 31), 30, "privacy@example.org", hostile),
+        links=(Link(hostile, 'x"><script>'),),
+    )
+    html = render_notice_html(notice, lambda url: url)
+    assert "<img" not in html and "<script" not in html and "&lt;img src=x" in html
+    data = render_message(
+        notice, Envelope("a@example.org", "b@example.org", SITE_URL), datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert message["Bcc"] is None and message["Subject"] == "Evil Bcc: everyone@example.org"
