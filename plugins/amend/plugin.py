@@ -120,6 +120,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
         publication.fragments = FragmentCache(self.cache_dir() / "redline")
+        publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -169,6 +170,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
         if self.publication.fragments is not None:
             self.publication.fragments.prune()  # every page has been read by now: drop redlines no page asked for
+        if self.publication.notice_fragments is not None:
+            self.publication.notice_fragments.prune()
         return env
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -88,6 +88,7 @@ class Publication:
     pages: list[PageSpec] = field(default_factory=list)
     _html: dict[str, str] = field(default_factory=dict, repr=False)
     fragments: FragmentCache | None = None  # compare-page redlines kept between builds
+    notice_fragments: FragmentCache | None = None  # notice pages kept between builds (their flags need a diff)
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
     notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
@@ -189,12 +190,13 @@ class Publication:
         if notice.compared is not None:
             parts += [revision.document.body for revision in notice.compared]
         key = key_of(*parts)
-        cached = self.fragments.get(key) if self.fragments is not None else None
+        cache = self.notice_fragments
+        cached = cache.get(key) if cache is not None else None
         if cached is not None and isinstance(cached.get("html"), str):
             return str(cached["html"])
         html = render_notice_page(notice, self.ledger, self.plan.urls, self.as_of)
-        if self.fragments is not None:
-            self.fragments.put(key, {"html": html})
+        if cache is not None:
+            cache.put(key, {"html": html})
         return html
 
     def files(self) -> dict[str, bytes]:
