@@ -527,3 +527,23 @@ def test_text_from_the_sources_is_escaped_in_the_html_and_cannot_add_a_header() 
     )
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert message["Bcc"] is None and message["Subject"] == "Evil Bcc: everyone@example.org"
+
+
+def test_implicit_tls_delivers_the_notice(
+    site: Path, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssl
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    received = Received()
+    port = _free_port()
+    controller = Controller(_Handler(received), hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        _env(monkeypatch, port, AMEND_SMTP_SECURITY="tls", AMEND_SMTP_CA_FILE=str(cert))
+        assert cli.main(["--root", str(site), "notice", REVISION, "--send", "--as-of", AS_OF]) == 0
+    finally:
+        controller.stop()
+    assert [m["Message-ID"] for m in received.parsed()] == [f"<amend-notice.{REVISION}@harborlight.example>"]
