@@ -45,7 +45,7 @@ def render_notice_page(notice: Notice, ledger: Ledger, urls: Urls, as_of: date) 
         f'<p class="amend-note">The notice of this {what}, {how} the customers&rsquo; mailing list. '
         "This page is its public copy; the sending record below comes from the notice ledger in the repository.</p>"
     )
-    body = render_notice_html(notice, lambda url: relative_url(here, url), heading_level=2, with_heading=False)
+    body = render_notice_html(notice, lambda url: relative_url(here, url), heading_level=1, with_heading=False)
     record = '<h2 id="sending-record">Sending record</h2>\n' + _record(entry, as_of)
     back = f'<p class="amend-subscribe"><a href="{escape(relative_url(here, urls.notices()))}">Every notice</a></p>'
     return "\n".join((intro, body, record, back))

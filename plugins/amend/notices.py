@@ -351,6 +351,7 @@ def render_notice_html(
             f"({plural(objection.days, 'day')} after the announcement).{how}</p>"
         )
     links = "".join(f'<li><a href="{escape(href(link.url))}">{escape(link.label)}</a></li>' for link in notice.links)
+    parts.append(f"<h{heading_level + 1}>Links</h{heading_level + 1}>")
     parts.append(f'<ul class="amend-notice__links">{links}</ul>')
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
