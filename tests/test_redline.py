@@ -122,11 +122,11 @@ def test_typographic_quotes_and_non_breaking_spaces_are_not_wording() -> None:
         ("within 30 days", "within 30 business days", FlagKind.DURATION, "30 days", "30 business days"),
         ("Provider may help", "Provider shall help", FlagKind.MODAL, "may", "shall"),
         ("The parties will meet.", "The parties will not meet.", FlagKind.MODAL, "will", "will not"),
-        ("fees of $1,000 per year", "fees of $2,000 per year", FlagKind.NUMBER, "$1,000", "$2,000"),
+        ("fees of $1,000 per year", "fees of $2,000 per year", FlagKind.AMOUNT, "$1,000", "$2,000"),
         (
             "under sections 5, 6 and 7 survive",
             "under sections 6 and 7 survive",
-            FlagKind.NUMBER,
+            FlagKind.REFERENCE,
             "sections 5, 6 and 7",
             "sections 6 and 7",
         ),
@@ -261,7 +261,13 @@ def test_amend_diff_takes_revision_ids_and_prints_the_spec_json(
         "id", "status", "moved", "old", "new", "similarity", "flags", "redline", "children",
     ]  # fmt: skip
     assert data["clauses"][1]["children"][0]["flags"] == [
-        {"kind": "duration", "old": "five (5) business days", "new": "72 hours"}
+        {
+            "kind": "duration",
+            "old": "five (5) business days",
+            "new": "72 hours",
+            "sentence": "Provider shall report a Breach no later than 72 hours after discovery.",
+            "party": "Provider",
+        }
     ]
 
 

@@ -28,13 +28,25 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .align import SIMILAR, Keys, align_clauses, may_pair_by_content
 from .clauses import plain_text
-from .flags import Flag, flag_added, flag_changes, flag_removed
+from .flags import (
+    Flag,
+    FlagKind,
+    defined_term,
+    flag_added,
+    flag_changes,
+    flag_removed,
+    follows_renumbering,
+    party,
+    quote,
+    sentences,
+)
 from .model import Clause, ClauseKind, Document
 from .redline import Op, Piece, bag_similarity, diff_words, normalize, similarity, word_keys
 
@@ -172,13 +184,24 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     preamble = _diff_preamble(old.preamble, new.preamble, keys)
     if preamble is not None:
         entries.insert(0, preamble)
+    entries = _settle_flags(entries)
     return DocumentDiff(old_id=old.id, new_id=new.id, old_title=old.title, new_title=new.title, clauses=tuple(entries))
 
 
-def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool = False) -> ClauseDiff:
-    """Compare one clause with its counterpart: status, redline, flags and sub-clauses."""
+def diff_clauses(
+    old: Clause, new: Clause, keys: Keys | None = None, moved: bool = False, term: str | None = None
+) -> ClauseDiff:
+    """Compare one clause with its counterpart: status, redline, flags and sub-clauses.
+
+    ``term`` is the term the clause defines, when it is a row or a labelled
+    paragraph of a definitions clause: every change to it is then a change of
+    that definition.
+    """
     keys = keys or Keys()
-    children = tuple(_diff_lists(old.children, new.children, keys))
+    children = tuple(_diff_lists(old.children, new.children, keys, old, new))
+    absorbed = _absorbed(old, new, children)
+    if absorbed is not None:
+        return absorbed
     identical = keys.raw(old) == keys.raw(new)
     if identical:
         redline: tuple[Piece, ...] = (Piece(Op.EQUAL, new.text),) if new.text else ()
@@ -197,7 +220,7 @@ def diff_clauses(old: Clause, new: Clause, keys: Keys | None = None, moved: bool
         matched = _shared(tuple(word_keys(old.title)), tuple(word_keys(new.title)))
         matched += _shared(keys.own(old), keys.own(new))
         matched += sum(_matched(c, keys) for c in children)
-        flags = () if same_own else tuple(flag_changes(old.text, new.text, redline))
+        flags = () if same_own else tuple(flag_changes(old.text, new.text, redline, term))
     score = 1.0 if same_wording else _score(matched, len(keys.content(old)) + len(keys.content(new)))
     formatting = same_wording and (
         old.source != new.source
@@ -245,14 +268,92 @@ def _score(matched: float, size: int) -> float:
     return min(round(2 * matched / size, 2), 0.99)
 
 
-def _diff_lists(old: tuple[Clause, ...], new: tuple[Clause, ...], keys: Keys) -> Iterator[ClauseDiff]:
+def _diff_lists(
+    old: tuple[Clause, ...],
+    new: tuple[Clause, ...],
+    keys: Keys,
+    old_parent: Clause | None = None,
+    new_parent: Clause | None = None,
+) -> Iterator[ClauseDiff]:
     for row in align_clauses(old, new, keys):
         if row.old is not None and row.new is not None:
-            yield diff_clauses(old[row.old], new[row.new], keys, moved=row.moved)
+            term = defines(new_parent, new[row.new])
+            yield diff_clauses(old[row.old], new[row.new], keys, moved=row.moved, term=term)
         elif row.new is not None:
-            yield _one_sided(new[row.new], ChangeStatus.ADDED, top=True)
+            yield _one_sided(new[row.new], ChangeStatus.ADDED, top=True, lead_in=new_parent.text if new_parent else "")
         elif row.old is not None:
-            yield _one_sided(old[row.old], ChangeStatus.REMOVED, top=True)
+            yield _one_sided(old[row.old], ChangeStatus.REMOVED, top=True, lead_in=old_parent.text if old_parent else "")
+
+
+def defines(parent: Clause | None, clause: Clause) -> str | None:
+    """The term a sub-clause defines: a row or a labelled paragraph of a clause titled "Definitions"."""
+    if parent is None or not clause.title or clause.kind not in (ClauseKind.ROW, ClauseKind.LABELLED):
+        return None
+    return clause.title if "definition" in parent.title.lower() else None
+
+
+def _absorbed(old: Clause, new: Clause, children: tuple[ClauseDiff, ...]) -> ClauseDiff | None:
+    """A labelled sub-clause that became a plain paragraph of its parent (or the other way round), nothing else.
+
+    "**Timing.** Provider shall…" → "*Timing.* Provider shall…" turns a
+    labelled sub-clause into body text: the parent's text gains the paragraph
+    and the sub-clause is gone, though no word changed. When putting the
+    sub-clause's words back into the parent's text gives the same wording,
+    the pair is unchanged with ``formatting_only``, and nothing is flagged.
+    """
+    gone = [c for c in children if c.status is ChangeStatus.REMOVED and _label_only(c.old)]
+    came = [c for c in children if c.status is ChangeStatus.ADDED and _label_only(c.new)]
+    if not gone and not came:
+        return None
+    rest = [c for c in children if c not in gone and c not in came]
+    if any(c.status is not ChangeStatus.UNCHANGED or c.moved for c in rest):
+        return None
+    old_words, new_words = normalize(old.text), normalize(new.text)
+    for entry in gone:
+        assert entry.old is not None
+        old_words = _splice(old_words, new_words, normalize(entry.old.text))
+    for entry in came:
+        assert entry.new is not None
+        new_words = _splice(new_words, old_words, normalize(entry.new.text))
+    if old_words is None or new_words is None or word_keys(old_words) != word_keys(new_words):
+        return None
+    if normalize(old.title) != normalize(new.title):
+        return None
+    return ClauseDiff(
+        id=new.id,
+        status=ChangeStatus.UNCHANGED,
+        moved=False,
+        old=old,
+        new=new,
+        similarity=1.0,
+        flags=(),
+        redline=diff_words(old.text, new.text),  # lossless: the paragraph that lost (or gained) its label
+        children=tuple(rest),
+        formatting_only=True,
+    )
+
+
+def _label_only(clause: Clause | None) -> bool:
+    """A labelled paragraph without sub-clauses: its label is part of its text, so no word is lost with it."""
+    return clause is not None and clause.kind is ClauseKind.LABELLED and bool(clause.text) and not clause.children
+
+
+def _splice(text: str | None, other: str | None, part: str) -> str | None:
+    """``text`` with ``part`` put back where it stands in ``other`` (``None`` when ``other`` lacks it)."""
+    if text is None or other is None:
+        return None
+    at = other.find(part)
+    if at < 0 or part in text:
+        return None
+    before = other[:at].strip()
+    if not before:
+        return f"{part} {text}".strip()
+    tail = before[-40:]
+    found = text.find(tail)
+    if found < 0:
+        return None
+    cut = found + len(tail)
+    return f"{text[:cut]} {part} {text[cut:]}".strip()
 
 
 CROSS_LIMIT = 40_000  # removed x added clauses beyond which only exact wording is matched across levels
@@ -322,8 +423,9 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
         if r_parent != a_parent:
             moved_to[id(r_entry)] = a_entry.clause.id
 
-    def rebuild(entry: ClauseDiff, parent_status: ChangeStatus | None) -> ClauseDiff | None:
-        children = tuple(kept for child in entry.children if (kept := rebuild(child, entry.status)) is not None)
+    def rebuild(entry: ClauseDiff, parent: ClauseDiff | None) -> ClauseDiff | None:
+        parent_status = parent.status if parent is not None else None
+        children = tuple(kept for child in entry.children if (kept := rebuild(child, entry)) is not None)
         found = partner.get(id(entry))
         if found is not None:
             r_entry, moved = found
@@ -332,7 +434,11 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
             return None  # paired with a clause in the same list: shown there
         changed = replace(entry, children=children, moved_to=moved_to.get(id(entry), entry.moved_to))
         if entry.status in (ChangeStatus.ADDED, ChangeStatus.REMOVED) and parent_status is not entry.status:
-            changed = replace(changed, flags=tuple(_obligation_flags(changed)))
+            lead = ""
+            if parent is not None:
+                side = parent.new if entry.status is ChangeStatus.ADDED else parent.old
+                lead = side.text if side is not None else ""
+            changed = replace(changed, flags=tuple(_obligation_flags(changed, lead)))
         return changed
 
     return [kept for entry in entries if (kept := rebuild(entry, None)) is not None]
@@ -393,11 +499,110 @@ def _splits_and_merges(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff
     return out
 
 
-def _obligation_flags(entry: ClauseDiff) -> list[Flag]:
+def _settle_flags(entries: list[ClauseDiff]) -> list[ClauseDiff]:
+    """Flags that need the whole diff: references that follow their clause, and uses of a changed definition.
+
+    A cross-reference changed from "section 5" to "section 6" because clause 5
+    is now clause 6 is not a change of substance (SPEC "The redline"); one that
+    now names another clause is. A definition that changed changes every clause
+    that uses the term: each top-level clause that does gets a ``definition``
+    flag quoting the term and the first sentence that uses it.
+    """
+    renumbered = _renumbering(entries)
+    changed_terms: list[tuple[str, ClauseDiff]] = []
+
+    def settle(entry: ClauseDiff, parent: ClauseDiff | None) -> ClauseDiff:
+        children = tuple(settle(child, entry) for child in entry.children)
+        flags = tuple(f for f in entry.flags if not follows_renumbering(f, renumbered))
+        for flag in flags:
+            if flag.kind is FlagKind.DEFINITION:
+                term = _term_of(entry, parent, flag)
+                if term:
+                    changed_terms.append((term, entry))
+        if children == entry.children and flags == entry.flags:
+            return entry
+        return replace(entry, children=children, flags=flags)
+
+    settled = [settle(entry, None) for entry in entries]
+    if not changed_terms:
+        return settled
+    out: list[ClauseDiff] = []
+    for entry in settled:
+        extra: list[Flag] = []
+        inside = {id(e) for e in entry.walk()}
+        for term, defining in changed_terms:
+            if id(defining) in inside or entry.new is None or entry.id == PREAMBLE_ID:
+                continue
+            use = _first_use(entry, term)
+            if use is not None:
+                extra.append(Flag(FlagKind.DEFINITION, term, term, use, party(use)))
+        out.append(replace(entry, flags=entry.flags + tuple(extra)) if extra else entry)
+    return out
+
+
+def _term_of(entry: ClauseDiff, parent: ClauseDiff | None, flag: Flag) -> str | None:
+    if entry.new is not None and parent is not None and parent.new is not None:
+        term = defines(parent.new, entry.new)
+        if term:
+            return term
+    return defined_term(flag.sentence or "")
+
+
+def _first_use(entry: ClauseDiff, term: str) -> str | None:
+    """The first sentence of an entry's new text (sub-clauses included) that uses ``term`` as a word."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+    for e in entry.walk():
+        if e.new is None or e.status is ChangeStatus.REMOVED:
+            continue
+        text = e.new.text
+        match = pattern.search(text)
+        if match is not None:
+            for start, end in sentences(text):
+                if start <= match.start() < end:
+                    return quote(text, (start, end), match.span())
+    return None
+
+
+def _renumbering(entries: list[ClauseDiff]) -> dict[str, str]:
+    """Old number → new number of every paired clause, by the number a cross-reference uses.
+
+    Top-level clauses by their number ("5", "4.2", "D"); a sub-clause by its
+    path ("D.3", "4.2(b)") and, when the number is dotted already, by itself.
+    """
+    out: dict[str, str] = {}
+
+    def walk(entry: ClauseDiff, old_path: str, new_path: str) -> None:
+        old_number = entry.old.number if entry.old is not None else None
+        new_number = entry.new.number if entry.new is not None else None
+        here_old = _path(old_path, old_number)
+        here_new = _path(new_path, new_number)
+        if old_number and new_number:
+            out.setdefault(here_old, here_new)
+            if old_path and old_number.isalnum() and new_number.isalnum():
+                out.setdefault(f"{old_path}({old_number})", f"{new_path}({new_number})")  # "Section B(4)"
+            if "." in old_number or not old_path:
+                out.setdefault(old_number, new_number)
+        for child in entry.children:
+            walk(child, here_old, here_new)
+
+    for entry in entries:
+        walk(entry, "", "")
+    return out
+
+
+def _path(parent: str, number: str | None) -> str:
+    if not number:
+        return parent
+    if not parent or "." in number:
+        return number
+    return f"{parent}{number}" if number.startswith("(") else f"{parent}.{number}"
+
+
+def _obligation_flags(entry: ClauseDiff, lead_in: str = "") -> list[Flag]:
     """The obligation flag of an outermost added or removed entry, over what did not move elsewhere."""
     texts = [e.clause.text for e in entry.walk() if e.status is entry.status and e.moved_to is None and e.clause.text]
     whole = " ".join(texts)
-    return flag_added(whole) if entry.status is ChangeStatus.ADDED else flag_removed(whole)
+    return flag_added(whole, lead_in) if entry.status is ChangeStatus.ADDED else flag_removed(whole, lead_in)
 
 
 def _paired_across(old: Clause, new: Clause, children: tuple[ClauseDiff, ...], keys: Keys, moved: bool) -> ClauseDiff:
@@ -423,13 +628,16 @@ def _paired_across(old: Clause, new: Clause, children: tuple[ClauseDiff, ...], k
     )
 
 
-def _one_sided(clause: Clause, status: ChangeStatus, top: bool) -> ClauseDiff:
-    """An added or removed clause, its sub-clauses with it; obligation flags on the outermost one."""
+def _one_sided(clause: Clause, status: ChangeStatus, top: bool, lead_in: str = "") -> ClauseDiff:
+    """An added or removed clause, its sub-clauses with it; obligation flags on the outermost one.
+
+    ``lead_in`` is the parent's text: an item added under "Provider may:" adds a permission.
+    """
     added = status is ChangeStatus.ADDED
     flags: list[Flag] = []
     if top:
         whole = " ".join(c.text for c in clause.walk() if c.text)
-        flags = flag_added(whole) if added else flag_removed(whole)
+        flags = flag_added(whole, lead_in) if added else flag_removed(whole, lead_in)
     return ClauseDiff(
         id=clause.id,
         status=status,
@@ -497,7 +705,10 @@ def _entry_data(entry: ClauseDiff) -> dict[str, Any]:
         "old": _side(entry.old),
         "new": _side(entry.new),
         "similarity": entry.similarity,
-        "flags": [{"kind": f.kind.value, "old": f.old, "new": f.new} for f in entry.flags],
+        "flags": [
+            {"kind": f.kind.value, "old": f.old, "new": f.new, "sentence": f.sentence, "party": f.party}
+            for f in entry.flags
+        ],
         "redline": [[piece.op.value, piece.text] for piece in entry.redline],
         "children": [_entry_data(child) for child in entry.children],
         "formatting_only": entry.formatting_only,

@@ -34,7 +34,31 @@ FLAG_NAMES = {
     FlagKind.MODAL: "modal verb changed",
     FlagKind.OBLIGATION_ADDED: "obligation added",
     FlagKind.OBLIGATION_REMOVED: "obligation removed",
+    FlagKind.FREQUENCY: "frequency changed",
+    FlagKind.AMOUNT: "amount changed",
+    FlagKind.CONJUNCTION: "and/or changed",
+    FlagKind.PERMISSION_ADDED: "permission added",
+    FlagKind.PERMISSION_REMOVED: "permission removed",
+    FlagKind.DEFINITION: "definition changed",
+    FlagKind.REFERENCE: "cross-reference changed",
 }
+
+
+def flag_name(flag: Flag) -> str:
+    """What a flag is about, in words; a clause that only uses a changed definition says so."""
+    if flag.kind is FlagKind.DEFINITION and flag.old is not None and flag.old == flag.new:
+        return "uses a changed definition"
+    return FLAG_NAMES[flag.kind]
+
+
+def flag_context(flag: Flag) -> str:
+    """The sentence a flag sits in and whose duty or right it is, as one plain line (empty when neither)."""
+    parts = []
+    if flag.party:
+        parts.append(f"{flag.party}:")
+    if flag.sentence:
+        parts.append(f"“{flag.sentence}”")
+    return " ".join(parts)
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -190,7 +214,10 @@ def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> st
         out += ["", paint(_BOLD, "Look here first:")]
         for path, flag in flags:
             old, new = _flag_words(flag)
-            out.append(f"  ! {path}: {FLAG_NAMES[flag.kind]}: {old} → {new}")
+            out.append(f"  ! {path}: {flag_name(flag)}: {old} → {new}")
+            context = flag_context(flag)
+            if context:
+                out.append(f"      {context}")
     unchanged: list[str] = []
     changed_lines: list[str] = []
     where = destinations(diff)
@@ -285,11 +312,20 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
     lines = [f"### Redline {md_escape(diff.old_id)} → {md_escape(diff.new_id)}", "", f"**{_headline(diff)}**"]
     flagged = [(path, flag) for entry, path in walk_with_path(diff.clauses) for flag in entry.flags]
     if flagged:
-        lines += ["", "#### Look here first", "", "| Clause | Change | Was | Now |", "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "#### Look here first",
+            "",
+            "| Clause | Change | Was | Now | Whose | Sentence |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for path, flag in flagged:
             old, new = _flag_words(flag)
+            whose = md_escape(flag.party) if flag.party else "—"
+            sentence = md_escape(flag.sentence) if flag.sentence else "—"
             lines.append(
-                f"| {md_escape(path)} | {FLAG_NAMES[flag.kind]} | {_cell(old, Op.DELETE)} | {_cell(new, Op.INSERT)} |"
+                f"| {md_escape(path)} | {flag_name(flag)} | {_cell(old, Op.DELETE)} | {_cell(new, Op.INSERT)} "
+                f"| {whose} | {sentence} |"
             )
     changed = [(entry, path) for entry, path in walk_with_path(diff.clauses) if _shows(entry)]
     if changed:
@@ -452,8 +488,10 @@ _HTML_LEGEND = (
     "“was 6” gives its old number.</li>"
     "<li>Unchanged clauses are folded: open one to read it. A clause whose Markdown changed but not its "
     "wording is marked <strong>formatting only</strong>.</li>"
-    "<li>“Look here first” lists changed numbers, time periods, modal verbs (may, shall, will, must) and "
-    "obligations added or removed.</li>"
+    "<li>“Look here first” lists changed numbers, amounts, time periods, frequencies, modal verbs (may, shall, "
+    "will, must), “and” / “or” in a duty, obligations and permissions added or removed, changed definitions "
+    "and the clauses that use them, and cross-references that now point elsewhere; each with its sentence and "
+    "whose duty or right it is.</li>"
     "<li>Each clause heading links to the clause in both revisions.</li>"
     "</ul></details>"
 )
@@ -469,15 +507,23 @@ def _html_flags(diff: DocumentDiff) -> str:
     if not flagged:
         return (
             '<section class="amend-rl-flags amend-rl-flags--none" aria-label="Look here first">'
-            "<p>Nothing flagged: no number, time period, modal verb or obligation changed.</p></section>"
+            "<p>Nothing flagged: no number, amount, time period, frequency, modal verb, obligation, permission, "
+            "definition or cross-reference changed.</p></section>"
         )
     items = []
     for entry, path, flag in flagged:
         old = f'<del class="amend-rl-del">{_SR_DELETED}{escape(flag.old)}{_SR_END}</del>' if flag.old else "—"
         new = f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(flag.new)}{_SR_END}</ins>' if flag.new else "—"
+        context = ""
+        if flag.party:
+            context += f' <span class="amend-rl-flag-party">{escape(flag.party)}:</span>'
+        if flag.sentence:
+            context += f' <q class="amend-rl-flag-sentence">{escape(flag.sentence)}</q>'
+        if context:
+            context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
         items.append(
             f'<li class="amend-rl-flag amend-rl-flag--{flag.kind.value}"><a href="#{escape(clause_anchor(entry))}">'
-            f"{escape(path)}</a>: <strong>{FLAG_NAMES[flag.kind]}</strong>: {old} → {new}</li>"
+            f"{escape(path)}</a>: <strong>{flag_name(flag)}</strong>: {old} → {new}{context}</li>"
         )
     return (
         '<section class="amend-rl-flags" aria-labelledby="amend-rl-flags-title">'

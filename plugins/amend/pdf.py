@@ -84,9 +84,11 @@ class RedlineFlag:
     """One thing a reviewer looks at first, as printed on the redline's first page (SPEC "The redline")."""
 
     clause: str  # the clause's printed label, e.g. "7. Incident & Breach Reporting"
-    kind: str  # number, duration, modal, obligation-added, obligation-removed
+    kind: str  # a flag kind of the JSON: number, duration, modal, amount, definition, …
     old: str | None
     new: str | None
+    sentence: str | None = None  # the sentence the change sits in
+    party: str | None = None  # whose duty or right changed, where the sentence names one
 
 
 # --- inputs: fonts, stylesheet, paper -------------------------------------------------------------
@@ -304,7 +306,8 @@ def _flags_section(flags: Sequence[RedlineFlag]) -> str:
     if not flags:
         return (
             '<section class="amend-flags"><h2>Look here first</h2>'
-            "<p>Nothing flagged: no number, time period, modal verb or obligation changed.</p></section>"
+            "<p>Nothing flagged: no number, amount, time period, frequency, modal verb, obligation, permission, "
+            "definition or cross-reference changed.</p></section>"
         )
     items = "\n".join(f"<li>{_flag_text(flag)}</li>" for flag in flags)
     return f'<section class="amend-flags"><h2>Look here first</h2>\n<ul>\n{items}\n</ul>\n</section>'
@@ -316,6 +319,13 @@ _FLAG_WORDS = {
     "modal": "modal verb changed",
     "obligation-added": "obligation added",
     "obligation-removed": "obligation removed",
+    "frequency": "frequency changed",
+    "amount": "amount changed",
+    "conjunction": "and/or changed",
+    "permission-added": "permission added",
+    "permission-removed": "permission removed",
+    "definition": "definition changed",
+    "reference": "cross-reference changed",
 }
 
 
@@ -328,7 +338,14 @@ def _flag_text(flag: RedlineFlag) -> str:
         change = f": \u201c{_e(flag.new)}\u201d"
     elif flag.old is not None:
         change = f": \u201c{_e(flag.old)}\u201d"
-    return f"<strong>{_e(flag.clause)}</strong>, {what}{change}"
+    context = ""
+    if flag.party:
+        context += f' <span class="amend-rl-flag-party">{_e(flag.party)}:</span>'
+    if flag.sentence:
+        context += f" \u201c{_e(flag.sentence)}\u201d"
+    if context:
+        context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
+    return f"<strong>{_e(flag.clause)}</strong>, {what}{change}{context}"
 
 
 def _date_element(day: date) -> str:
