@@ -147,6 +147,8 @@ EXPECTED_ROWS: dict[str, list[tuple[str, str, bool, str | None, str | None]]] = 
 }
 
 EXPECTED_FLAGS: dict[str, list[tuple[str, str | None, str | None]]] = {
+    # The row that defines "Incident" now also covers loss: the definition changed.
+    "table-row-edit": [("definition", None, ", or loss of,")],
     "renumbered": [
         (
             "obligation-added",

@@ -56,9 +56,16 @@ def flag_context(flag: Flag) -> str:
     parts = []
     if flag.party:
         parts.append(f"{flag.party}:")
-    if flag.sentence:
+    if shown_sentence(flag):
         parts.append(f"“{flag.sentence}”")
     return " ".join(parts)
+
+
+def shown_sentence(flag: Flag) -> str | None:
+    """The flag's sentence, unless the flag already quotes it whole (an added or removed obligation)."""
+    if not flag.sentence or flag.sentence in (flag.old, flag.new):
+        return None
+    return flag.sentence
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -322,7 +329,7 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
         for path, flag in flagged:
             old, new = _flag_words(flag)
             whose = md_escape(flag.party) if flag.party else "—"
-            sentence = md_escape(flag.sentence) if flag.sentence else "—"
+            sentence = md_escape(shown) if (shown := shown_sentence(flag)) else "—"
             lines.append(
                 f"| {md_escape(path)} | {flag_name(flag)} | {_cell(old, Op.DELETE)} | {_cell(new, Op.INSERT)} "
                 f"| {whose} | {sentence} |"
@@ -517,8 +524,9 @@ def _html_flags(diff: DocumentDiff) -> str:
         context = ""
         if flag.party:
             context += f' <span class="amend-rl-flag-party">{escape(flag.party)}:</span>'
-        if flag.sentence:
-            context += f' <q class="amend-rl-flag-sentence">{escape(flag.sentence)}</q>'
+        sentence = shown_sentence(flag)
+        if sentence:
+            context += f' <q class="amend-rl-flag-sentence">{escape(sentence)}</q>'
         if context:
             context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
         items.append(

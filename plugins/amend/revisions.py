@@ -19,6 +19,7 @@ from .clauses import ATTRIBUTE_ID, FENCE_OPEN, heading_lines, parse_document, sl
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
 from .model import Document, Revision
 from .problems import Problem
+from .numerals import check_numerals
 from .timeline import DEFAULT_NOTICE_DAYS, check_timeline
 
 REVISION_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
@@ -318,6 +319,7 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
             revisions.append(revision)
             problems.extend(check_placeholders(revision))
             problems.extend(check_internal_links(revision))
+            problems.extend(check_numerals(revision))
     if not revisions and not problems:
         problems.append(Problem(_shown(folder, shown_root), None, "no revisions; add a first revision YYYY-MM-DD.md"))
     problems.extend(check_timeline(revisions, notice_days))
