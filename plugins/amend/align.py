@@ -17,7 +17,9 @@ clauses the earlier passes left:
    best pairs first;
 6. content similarity of at least :data:`SAME_SLOT` for two clauses that stand
    in the same place, between the same paired neighbours (a clause rewritten
-   where it stands).
+   where it stands). Neighbours are taken only from the pairs that keep their
+   order (the in-order chain): a clause that moved away is not a landmark, so
+   it cannot split one slot into two.
 
 Passes 5 and 6 never pair two table rows that name different things
 (:func:`may_pair_by_content`).
@@ -41,7 +43,10 @@ still scores about 0.67 with its old self, while two different clauses of a
 contract that share only boilerplate ("Business Associate shall …") stay well
 below it. Between the same paired neighbours a rewrite that kept 30 % of its
 words in order is more likely the same clause than a removal plus an
-addition, hence the lower :data:`SAME_SLOT`.
+addition, hence the lower :data:`SAME_SLOT`. A clause that kept its exact
+title but moved to another heading level (a section become a subsection) is
+paired across levels by :mod:`amend.diff` at :data:`SAME_TITLE_OTHER_LEVEL`,
+the same 30 %: the title is the strongest sign two clauses are one.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from .redline import bag_similarity, normalize, similarity, word_keys
 
 SIMILAR = 0.5
 SAME_SLOT = 0.3
+SAME_TITLE_OTHER_LEVEL = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +197,11 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], keys: Keys | Non
     # 6. same slot, lower bar
     olds, news = left_old(), left_new()
     if olds and news:
-        slot_old = _slots(len(old), partner_of_old, olds, by_old=True)
-        slot_new = _slots(len(new), partner_of_old, news, by_old=False)
+        old_of_new = {j: i for i, j in partner_of_old.items()}
+        chain = stay_in_order([old_of_new[j] for j in sorted(old_of_new)], lambda i: keys.size(old[i]))
+        landmarks = {i: j for i, j in partner_of_old.items() if i in chain}
+        slot_old = _slots(len(old), landmarks, olds, by_old=True)
+        slot_new = _slots(len(new), landmarks, news, by_old=False)
         _pair_by_similarity(old, new, olds, news, keys, SAME_SLOT, pair, (slot_old, slot_new))
 
     return _order(old, new, partner_of_old, how, keys)
@@ -240,7 +249,7 @@ def _pair_by_similarity(
         for j in news:
             if slots is not None and slots[0][i] != slots[1][j]:
                 continue
-            if not may_pair_by_content(old[i], new[j]):
+            if not may_pair_by_content(old[i], new[j]) or _went_inside(old[i], new[j]) or _went_inside(new[j], old[i]):
                 continue
             content_j = keys.content(new[j])
             if not content_j or bag_similarity(content_i, content_j) < threshold:
@@ -258,6 +267,14 @@ def _pair_by_similarity(
         used_old.add(i)
         used_new.add(j)
         pair(i, j, reason)
+
+
+def _went_inside(clause: Clause, other: Clause) -> bool:
+    """Whether ``clause``'s title is now (or was) the title of one of ``other``'s sub-clauses: it moved in there."""
+    if not clause.title:
+        return False
+    key = title_key(clause)
+    return any(title_key(child) == key for child in other.walk()[1:])
 
 
 def _slots(

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .align import SIMILAR, Keys, align_clauses, may_pair_by_content
+from .align import SAME_TITLE_OTHER_LEVEL, SIMILAR, Keys, align_clauses, may_pair_by_content, title_key
 from .clauses import plain_text
 from .flags import (
     Flag,
@@ -401,11 +401,13 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
             if not a_clause.text or not may_pair_by_content(r_clause, a_clause):
                 continue
             a_own = own(a_clause)
+            # The same title at another level (a section become a subsection) needs less of the words.
+            bar = SAME_TITLE_OTHER_LEVEL if r_clause.title and title_key(r_clause) == title_key(a_clause) else SIMILAR
             if r_own == a_own:
                 candidates.append((-1.0, r_index, a_index))
-            elif not exact_only and bag_similarity(r_own, a_own) >= SIMILAR:
+            elif not exact_only and bag_similarity(r_own, a_own) >= bar:
                 score = similarity(r_own, a_own)
-                if score >= SIMILAR:
+                if score >= bar:
                     candidates.append((-score, r_index, a_index))
     if not candidates:
         return entries
