@@ -311,10 +311,16 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     old_whole = _whole(old, old_spans, [(c.old_start, c.old_start + len(c.old)) for c in found])
     new_whole = _whole(new, new_spans, [(c.new_start, c.new_start + len(c.new)) for c in found])
     flags: list[Flag] = []
+    old_duty: list[tuple[int, int]] = []  # whole sentences flagged as a duty: their numbers are in that flag
+    new_duty: list[tuple[int, int]] = []
     for span in old_whole:
-        flags.extend(_sentence_flag(old, old_spans, span, added=False))
+        found_here = _sentence_flag(old, old_spans, span, added=False)
+        flags.extend(found_here)
+        old_duty.extend([span] if found_here else [])
     for span in new_whole:
-        flags.extend(_sentence_flag(new, new_spans, span, added=True))
+        found_here = _sentence_flag(new, new_spans, span, added=True)
+        flags.extend(found_here)
+        new_duty.extend([span] if found_here else [])
     old_exprs, new_exprs = expressions(old), expressions(new)
     old_modals = modals(old, [e for e in old_exprs if e.kind is FlagKind.NUMBER])
     new_modals = modals(new, [e for e in new_exprs if e.kind is FlagKind.NUMBER])
@@ -322,16 +328,17 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     for change in found:
         old_range = (change.old_start, change.old_start + len(change.old))
         new_range = (change.new_start, change.new_start + len(change.new))
-        if (old_whole or new_whole) and _covered(old, old_range, old_whole) and _covered(new, new_range, new_whole):
-            continue  # the sentences it touches were added or removed whole: flagged above
+        whole = bool(old_whole or new_whole) and _covered(old, old_range, old_whole) and _covered(new, new_range, new_whole)
         sentence_span = _sentence_at(new, new_spans, *new_range)
         old_sentence_span = _sentence_at(old, old_spans, *old_range)
         sentence = quote(new, sentence_span, new_range)
         who = party(new[sentence_span[0] : sentence_span[1]], new_range[0] - sentence_span[0]) or party(
             old[old_sentence_span[0] : old_sentence_span[1]], old_range[0] - old_sentence_span[0]
         )
-        for kind, was, now in _expression_changes(change, old, new, old_exprs, new_exprs, old_whole, new_whole):
+        for kind, was, now in _expression_changes(change, old, new, old_exprs, new_exprs, old_duty, new_duty):
             flags.append(Flag(kind, was, now, sentence, who))
+        if whole:
+            continue  # the sentences it touches were added or removed whole: their duty is flagged above
         moved = (
             [e for e in _around(old_modals, old, old_range, touch=True) if not _covered(old, (e.start, e.end), old_whole)],
             [e for e in _around(new_modals, new, new_range, touch=True) if not _covered(new, (e.start, e.end), new_whole)],
@@ -415,6 +422,8 @@ def _lead_in(text: str, spans: list[tuple[int, int]], span: tuple[int, int]) -> 
     index = spans.index(span)
     for start, end in reversed(spans[:index]):
         piece = text[start:end]
+        if re.fullmatch(r"\(?(?:\d{1,2}|[a-z]{1,3})[.)]", piece):
+            continue  # a list marker ("2.") standing as a unit of its own
         if piece.endswith(":"):
             return piece
         if piece.endswith((".", "!", "?")):
