@@ -27,8 +27,10 @@ def main() -> int:
     roots = list(iter_roots(args.shared))
     score, flags, pairs = evaluate(roots)
     print(f"sources: own cases{''.join(', ' + r.name for r in roots)}")
-    print(f"flag facts: {flags} (true positives {score.true_positive}, false positives {score.false_positive}, "
-          f"missed {score.false_negative}, rightly silent {score.true_negative})")
+    print(
+        f"flag facts: {flags} (true positives {score.true_positive}, false positives {score.false_positive}, "
+        f"missed {score.false_negative}, rightly silent {score.true_negative})"
+    )
     print(f"precision: {score.precision:.3f} (target 0.95)")
     print(f"recall: {score.recall:.3f} (target 0.90)")
     print(f"pairing: {score.pairs_right}/{pairs} right")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from labelled_set import corpus_flag_facts, evaluate, own_flag_facts, pair_facts
 
 PRECISION = 0.95

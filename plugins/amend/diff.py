@@ -282,7 +282,9 @@ def _diff_lists(
         elif row.new is not None:
             yield _one_sided(new[row.new], ChangeStatus.ADDED, top=True, lead_in=new_parent.text if new_parent else "")
         elif row.old is not None:
-            yield _one_sided(old[row.old], ChangeStatus.REMOVED, top=True, lead_in=old_parent.text if old_parent else "")
+            yield _one_sided(
+                old[row.old], ChangeStatus.REMOVED, top=True, lead_in=old_parent.text if old_parent else ""
+            )
 
 
 def defines(parent: Clause | None, clause: Clause) -> str | None:
@@ -308,7 +310,8 @@ def _absorbed(old: Clause, new: Clause, children: tuple[ClauseDiff, ...]) -> Cla
     rest = [c for c in children if c not in gone and c not in came]
     if any(c.status is not ChangeStatus.UNCHANGED or c.moved for c in rest):
         return None
-    old_words, new_words = normalize(old.text), normalize(new.text)
+    old_words: str | None = normalize(old.text)
+    new_words: str | None = normalize(new.text)
     for entry in gone:
         assert entry.old is not None
         old_words = _splice(old_words, new_words, normalize(entry.old.text))

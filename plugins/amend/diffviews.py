@@ -329,7 +329,8 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
         for path, flag in flagged:
             old, new = _flag_words(flag)
             whose = md_escape(flag.party) if flag.party else "—"
-            sentence = md_escape(shown) if (shown := shown_sentence(flag)) else "—"
+            quoted = shown_sentence(flag)
+            sentence = md_escape(quoted) if quoted else "—"
             lines.append(
                 f"| {md_escape(path)} | {flag_name(flag)} | {_cell(old, Op.DELETE)} | {_cell(new, Op.INSERT)} "
                 f"| {whose} | {sentence} |"

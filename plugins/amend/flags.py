@@ -247,10 +247,10 @@ def quote(text: str, span: tuple[int, int], focus: tuple[int, int] | None = None
 
 
 _SUBJECT = re.compile(
-    r"(?P<subject>\b(?:[Ee]ach|[Ee]ither|[Nn]either)\s+(?:[Pp]arty|[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2})"
+    r"(?P<subject>\b(?:[Ee]ach|[Ee]ither|[Nn]either)\s+(?:[Pp]arty|[A-Z][\w'\u2019&-]*(?:\s+[A-Z][\w'\u2019&-]*){0,2})"
     r"|\b(?:[Tt]he\s+)?[Pp]arties|\b[Yy]ou|\b[Ww]e"
-    r"|(?<![\w'’-])(?:[Tt]he\s+)?[A-Z][\w'’&-]*(?:\s+(?:of\s+)?[A-Z][\w'’&-]*){0,3})"
-    r"(?:'s|’s)?\s+(?:(?:\w+ly|also|not|then|only)\s+)?"
+    r"|(?<![\w'\u2019-])(?:[Tt]he\s+)?[A-Z][\w'\u2019&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019&-]*){0,3})"
+    r"(?:'s|\u2019s)?\s+(?:(?:\w+ly|also|not|then|only)\s+)?"
     r"(?=shall\b|must\b|will\b|may\b|can\b|cannot\b|agrees?\s+to\b|undertakes?\b|is\s+(?:required|obligated|"
     r"permitted|entitled|allowed|responsible)\b|are\s+(?:required|obligated|permitted|entitled|allowed|responsible)\b"
     r"|has\s+the\s+right\b|have\s+the\s+right\b)"
@@ -273,11 +273,17 @@ def party(sentence: str, at: int | None = None) -> str | None:
         words = match.group("subject").split()
         while words and words[0].lower() in ("the",):
             words = words[1:]
-        if not words or words[-1].lower() in _NOT_PARTIES or words[0].lower() in _NOT_PARTIES - {
-            "each",
-            "either",
-            "neither",
-        }:
+        if (
+            not words
+            or words[-1].lower() in _NOT_PARTIES
+            or words[0].lower()
+            in _NOT_PARTIES
+            - {
+                "each",
+                "either",
+                "neither",
+            }
+        ):
             continue
         name = " ".join(words)
         if name.lower() in ("you", "we"):
@@ -328,7 +334,9 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     for change in found:
         old_range = (change.old_start, change.old_start + len(change.old))
         new_range = (change.new_start, change.new_start + len(change.new))
-        whole = bool(old_whole or new_whole) and _covered(old, old_range, old_whole) and _covered(new, new_range, new_whole)
+        whole = (
+            bool(old_whole or new_whole) and _covered(old, old_range, old_whole) and _covered(new, new_range, new_whole)
+        )
         sentence_span = _sentence_at(new, new_spans, *new_range)
         old_sentence_span = _sentence_at(old, old_spans, *old_range)
         sentence = quote(new, sentence_span, new_range)
@@ -340,8 +348,16 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
         if whole:
             continue  # the sentences it touches were added or removed whole: their duty is flagged above
         moved = (
-            [e for e in _around(old_modals, old, old_range, touch=True) if not _covered(old, (e.start, e.end), old_whole)],
-            [e for e in _around(new_modals, new, new_range, touch=True) if not _covered(new, (e.start, e.end), new_whole)],
+            [
+                e
+                for e in _around(old_modals, old, old_range, touch=True)
+                if not _covered(old, (e.start, e.end), old_whole)
+            ],
+            [
+                e
+                for e in _around(new_modals, new, new_range, touch=True)
+                if not _covered(new, (e.start, e.end), new_whole)
+            ],
         )
         if (moved[0] or moved[1]) and _modal_keys(moved[0]) != _modal_keys(moved[1]):
             flags.append(Flag(FlagKind.MODAL, _join(moved[0]), _join(moved[1]), sentence, who))
@@ -363,7 +379,9 @@ def _whole(text: str, spans: list[tuple[int, int]], changed: list[tuple[int, int
         if len(words) < 3:
             continue
         inside = sum(
-            1 for w_start, w_end in words if any(c_start <= start + w_start and start + w_end <= c_end for c_start, c_end in changed)
+            1
+            for w_start, w_end in words
+            if any(c_start <= start + w_start and start + w_end <= c_end for c_start, c_end in changed)
         )
         if inside >= WHOLE * len(words):
             out.append((start, end))
@@ -442,8 +460,12 @@ def _expression_changes(
 ) -> list[tuple[FlagKind, str | None, str | None]]:
     old_range = (change.old_start, change.old_start + len(change.old))
     new_range = (change.new_start, change.new_start + len(change.new))
-    was = [e for e in _around(old_exprs, old, old_range) if not (old_whole and _covered(old, (e.start, e.end), old_whole))]
-    now = [e for e in _around(new_exprs, new, new_range) if not (new_whole and _covered(new, (e.start, e.end), new_whole))]
+    was = [
+        e for e in _around(old_exprs, old, old_range) if not (old_whole and _covered(old, (e.start, e.end), old_whole))
+    ]
+    now = [
+        e for e in _around(new_exprs, new, new_range) if not (new_whole and _covered(new, (e.start, e.end), new_whole))
+    ]
     if not was and not now:
         return []
     out: list[tuple[FlagKind, str | None, str | None]] = []
@@ -516,7 +538,7 @@ def _spelled(words: str) -> str:
 
 
 def _conjunction(change: Change, sentence: str) -> tuple[str, str] | None:
-    """"and" ↔ "or" in a sentence that obliges or permits."""
+    """ "and" ↔ "or" in a sentence that obliges or permits."""
     was, now = normalize(change.old).lower(), normalize(change.new).lower()
     if was in _CONJUNCTIONS and now in _CONJUNCTIONS and was != now and _duty(sentence):
         return change.old.strip(), change.new.strip()
@@ -579,7 +601,7 @@ def follows_renumbering(flag: Flag, renumbered: Mapping[str, str]) -> bool:
     now = _REF_TARGET.findall(_strip_word(flag.new))
     if len(was) != len(now) or not was:
         return False
-    return all(renumbered.get(a, a) == b and a != b or a == b for a, b in zip(was, now, strict=True)) and any(
+    return all((renumbered.get(a, a) == b and a != b) or a == b for a, b in zip(was, now, strict=True)) and any(
         renumbered.get(a) == b for a, b in zip(was, now, strict=True)
     )
 
