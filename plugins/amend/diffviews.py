@@ -527,7 +527,7 @@ def _html_flags(diff: DocumentDiff) -> str:
             context += f' <span class="amend-rl-flag-party">{escape(flag.party)}:</span>'
         sentence = shown_sentence(flag)
         if sentence:
-            context += f' <q class="amend-rl-flag-sentence">{escape(sentence)}</q>'
+            context += f' <span class="amend-rl-flag-sentence">“{escape(sentence)}”</span>'
         if context:
             context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
         items.append(

@@ -18,8 +18,8 @@ from pathlib import Path
 from .clauses import ATTRIBUTE_ID, FENCE_OPEN, heading_lines, parse_document, slugify, split_number
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
 from .model import Document, Revision
-from .problems import Problem
 from .numerals import check_numerals
+from .problems import Problem
 from .timeline import DEFAULT_NOTICE_DAYS, check_timeline
 
 REVISION_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
