@@ -31,10 +31,11 @@ pairs).
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .numerals import NUMBER_WORDS, spelled_value
 from .redline import Change, Piece, changes, normalize
@@ -148,8 +149,19 @@ class Expression:
     text: str
 
 
+# Where no expression can start: no digit, no number word, no frequency word, no "a year" (a cheap first look).
+_CANDIDATE = re.compile(
+    rf"\d|§|\b(?:sections?|clauses?|articles?|paragraphs?|exhibits?|schedules?|annex(?:es)?|appendix"
+    rf"|{NUMBER_WORDS}|half|several|once|twice|thrice|daily|weekly|fortnightly|monthly|quarterly|annually"
+    rf"|yearly|semi-annually|biannually|biennially|every|each|(?:a|an)\s+(?:(?:business|calendar|working)\s+)?{_PERIOD})\b",
+    re.IGNORECASE,
+)
+
+
 def expressions(text: str) -> list[Expression]:
     """The references, dates, frequencies, durations, amounts and numbers of a text, none overlapping."""
+    if not _CANDIDATE.search(text):
+        return []
     taken: list[tuple[int, int]] = [m.span() for m in ENUMERATOR.finditer(text)]
     out: list[Expression] = []
     for kind, pattern in _EXPRESSIONS:
@@ -266,9 +278,18 @@ _NOT_PARTIES = {
 }  # fmt: skip
 
 
+PARTY_REACH = 300  # characters before a change searched for the party; else the sentence's opening
+
+
 def party(sentence: str, at: int | None = None) -> str | None:
     """Who the sentence obliges or permits: the subject of its modal verb nearest before ``at``."""
     found: list[tuple[int, str]] = []
+    if at is not None and len(sentence) > 2 * PARTY_REACH:  # the subject stands before the change, near it
+        offset = max(0, at - PARTY_REACH)
+        near = party(sentence[offset : at + 40], at - offset)
+        if near is not None:
+            return near
+        sentence = sentence[:PARTY_REACH]
     for match in _SUBJECT.finditer(sentence):
         words = match.group("subject").split()
         while words and words[0].lower() in ("the",):
@@ -314,8 +335,9 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     if not found:
         return []
     old_spans, new_spans = sentences(old), sentences(new)
-    old_whole = _whole(old, old_spans, [(c.old_start, c.old_start + len(c.old)) for c in found])
-    new_whole = _whole(new, new_spans, [(c.new_start, c.new_start + len(c.new)) for c in found])
+    old_side, new_side = _Side(old, old_spans), _Side(new, new_spans)
+    old_whole = _whole(old_side, [(c.old_start, c.old_start + len(c.old)) for c in found])
+    new_whole = _whole(new_side, [(c.new_start, c.new_start + len(c.new)) for c in found])
     flags: list[Flag] = []
     old_duty: list[tuple[int, int]] = []  # whole sentences flagged as a duty: their numbers are in that flag
     new_duty: list[tuple[int, int]] = []
@@ -327,9 +349,6 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
         found_here = _sentence_flag(new, new_spans, span, added=True)
         flags.extend(found_here)
         new_duty.extend([span] if found_here else [])
-    old_exprs, new_exprs = expressions(old), expressions(new)
-    old_modals = modals(old, [e for e in old_exprs if e.kind is FlagKind.NUMBER])
-    new_modals = modals(new, [e for e in new_exprs if e.kind is FlagKind.NUMBER])
     defined: set[str] = set()
     for change in found:
         old_range = (change.old_start, change.old_start + len(change.old))
@@ -343,6 +362,7 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
         who = party(new[sentence_span[0] : sentence_span[1]], new_range[0] - sentence_span[0]) or party(
             old[old_sentence_span[0] : old_sentence_span[1]], old_range[0] - old_sentence_span[0]
         )
+        old_exprs, new_exprs = old_side.expressions(*old_range), new_side.expressions(*new_range)
         for kind, was, now in _expression_changes(change, old, new, old_exprs, new_exprs, old_duty, new_duty):
             flags.append(Flag(kind, was, now, sentence, who))
         if whole:
@@ -350,12 +370,12 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
         moved = (
             [
                 e
-                for e in _around(old_modals, old, old_range, touch=True)
+                for e in _around(old_side.modals(*old_range), old, old_range, touch=True)
                 if not _covered(old, (e.start, e.end), old_whole)
             ],
             [
                 e
-                for e in _around(new_modals, new, new_range, touch=True)
+                for e in _around(new_side.modals(*new_range), new, new_range, touch=True)
                 if not _covered(new, (e.start, e.end), new_whole)
             ],
         )
@@ -371,21 +391,83 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     return _unique(flags)
 
 
-def _whole(text: str, spans: list[tuple[int, int]], changed: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences of ``text`` whose words lie, at least :data:`WHOLE` of them, inside changed runs."""
+class _Side:
+    """One side of a redline: its sentences, and the expressions and modal verbs near a change.
+
+    Flags are local: an expression that a change touches lies within a few
+    words of it, in its sentence. Only a window of :data:`REACH` characters
+    either side of each change is searched, so a one-word edit costs the same
+    in a long clause as in a short one.
+    """
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = spans
+        self.ends = [end for _, end in spans]
+
+    def around(self, start: int, end: int) -> range:
+        """Indices of the sentences that overlap ``start``..``end`` or touch it (two characters either side)."""
+        first = bisect.bisect_left(self.ends, start - 2)
+        last = first
+        while last < len(self.spans) and self.spans[last][0] <= end + 2:
+            last += 1
+        return range(first, last)
+
+    def window(self, start: int, end: int) -> tuple[int, int]:
+        """The sentences around a change, cut to :data:`REACH` characters either side at word boundaries."""
+        found = self.around(start, end)
+        if not found:
+            return start, end
+        s_start, s_end = self.spans[found[0]][0], self.spans[found[-1]][1]
+        w_start, w_end = max(s_start, start - REACH), min(s_end, end + REACH)
+        if w_start > s_start:
+            space = self.text.find(" ", w_start, start) if w_start < start else -1
+            w_start = space + 1 if space != -1 else w_start
+        if w_end < s_end:
+            space = self.text.rfind(" ", end, w_end) if end < w_end else -1
+            w_end = space if space != -1 else w_end
+        return w_start, w_end
+
+    def expressions(self, start: int, end: int) -> list[Expression]:
+        w_start, w_end = self.window(start, end)
+        return [_shift(e, w_start) for e in expressions(self.text[w_start:w_end])]
+
+    def modals(self, start: int, end: int) -> list[Expression]:
+        w_start, w_end = self.window(start, end)
+        piece = self.text[w_start:w_end]
+        dates = [e for e in expressions(piece) if e.kind is FlagKind.NUMBER] if "May" in piece else []
+        return [_shift(e, w_start) for e in modals(piece, dates)]
+
+
+REACH = 120  # characters searched either side of a change for the expressions it touches
+
+
+def _shift(expression: Expression, by: int) -> Expression:
+    return replace(expression, start=expression.start + by, end=expression.end + by)
+
+
+def _whole(side: _Side, changed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of a side whose words lie, at least :data:`WHOLE` of them, inside changed runs."""
+    text = side.text
+    touched = sorted({index for c_start, c_end in changed if c_end > c_start for index in side.around(c_start, c_end)})
+    runs = sorted(c for c in changed if c[1] > c[0])
+    starts = [c_start for c_start, _ in runs]
+
+    def inside(w_start: int, w_end: int) -> bool:
+        at = bisect.bisect_right(starts, w_start) - 1
+        return at >= 0 and w_end <= runs[at][1]
+
     out: list[tuple[int, int]] = []
-    for start, end in spans:
-        words = [m.span() for m in re.finditer(r"\w+", text[start:end])]
+    for start, end in (side.spans[index] for index in touched):
+        words = [m.span() for m in _WORD.finditer(text, start, end)]
         if len(words) < 3:
             continue
-        inside = sum(
-            1
-            for w_start, w_end in words
-            if any(c_start <= start + w_start and start + w_end <= c_end for c_start, c_end in changed)
-        )
-        if inside >= WHOLE * len(words):
+        if sum(1 for w_start, w_end in words if inside(w_start, w_end)) >= WHOLE * len(words):
             out.append((start, end))
     return out
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _covered(text: str, span: tuple[int, int], wholes: list[tuple[int, int]]) -> bool:
