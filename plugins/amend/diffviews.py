@@ -53,12 +53,12 @@ def flag_name(flag: Flag) -> str:
 
 def flag_context(flag: Flag) -> str:
     """The sentence a flag sits in and whose duty or right it is, as one plain line (empty when neither)."""
-    parts = []
-    if flag.party:
-        parts.append(f"{flag.party}:")
-    if shown_sentence(flag):
-        parts.append(f"“{flag.sentence}”")
-    return " ".join(parts)
+    sentence = shown_sentence(flag)
+    if sentence and flag.party:
+        return f"{flag.party}: “{sentence}”"
+    if sentence:
+        return f"“{sentence}”"
+    return f"Party: {flag.party}" if flag.party else ""
 
 
 def shown_sentence(flag: Flag) -> str | None:
@@ -523,9 +523,10 @@ def _html_flags(diff: DocumentDiff) -> str:
         old = f'<del class="amend-rl-del">{_SR_DELETED}{escape(flag.old)}{_SR_END}</del>' if flag.old else "—"
         new = f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(flag.new)}{_SR_END}</ins>' if flag.new else "—"
         context = ""
-        if flag.party:
-            context += f' <span class="amend-rl-flag-party">{escape(flag.party)}:</span>'
         sentence = shown_sentence(flag)
+        if flag.party:
+            who = f"{escape(flag.party)}:" if sentence else f"Party: {escape(flag.party)}"
+            context += f' <span class="amend-rl-flag-party">{who}</span>'
         if sentence:
             context += f' <span class="amend-rl-flag-sentence">“{escape(sentence)}”</span>'
         if context:
