@@ -334,6 +334,8 @@ CORPUS_FLAGS: list[tuple[str, str, str, bool, str, str]] = [
     ("commonpaper-mutual-nda/3-2021-07-19-d872e5a>4-2021-07-19-d003745", "", "*", False, "", ""),
     ("commonpaper-dpa/1-2022-07-14-f083ee1>2-2025-05-09-3873abc", "", "*", False, "", ""),
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "modal", False, "", ""),
+    # "a Cover Page" → "a cover page" beside the definition of "Cover Page": case only, no new meaning.
+    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "definition", False, "", ""),
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "number", True, "0.1", "1.0"),
 ]
 

@@ -168,6 +168,12 @@ def parse_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
         if not title:
             title = plain_text(ATTRIBUTE_ID.sub("", headings[0][2]))
     heading_at = {index: (level, raw) for index, level, raw in headings if index != skip_title}
+    if not heading_at:  # no clause headings: perhaps an agreement written as one numbered list
+        numbered = _numbered_list(lines, body_line, skip_title)
+        if numbered is not None:
+            return Document(
+                id=doc_id, title=title, preamble=numbered[0], clauses=numbered[1], body=body, body_line=body_line
+            )
 
     root = _Section(level=0, heading="", line=body_line)
     stack: list[_Section] = [root]
@@ -188,6 +194,13 @@ def parse_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
     clauses = tuple(_build_section(section, ids, parent_id=None) for section in root.children)
     preamble = "\n".join(text for _, text in root.body).strip("\n")
     return Document(id=doc_id, title=title, preamble=preamble, clauses=clauses, body=body, body_line=body_line)
+
+
+def _numbered_list(lines: list[str], body_line: int, skip: int | None) -> tuple[str, tuple[Clause, ...]] | None:
+    from .numbered import parse_numbered_list
+
+    numbered = [(body_line + index, line) for index, line in enumerate(lines) if index != skip]
+    return parse_numbered_list(numbered, plain_text, slugify, _IdRegistry().claim)
 
 
 class _IdRegistry:

@@ -631,7 +631,9 @@ _DEFINING_WORDS = re.compile(r"\b(?:means|shall|mean|refers|to|is|defined|as|has
 
 
 def _changes_meaning(change: Change) -> bool:
-    """Whether a change inside a definition touches more than its defining verb ("refers to" → "means")."""
+    """Whether a change inside a definition touches more than its defining verb ("refers to" → "means") or case."""
+    if change.old.casefold() == change.new.casefold():
+        return False
     return bool(_DEFINING_WORDS.sub("", change.old).strip() or _DEFINING_WORDS.sub("", change.new).strip())
 
 
