@@ -32,6 +32,20 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def standard_agreements_dir() -> Path:
+    """`../shared/standard-agreements` beside the checkout: Common Paper agreements written as numbered lists.
+
+    Read in place (CC BY 4.0, Common Paper, Inc.); never copied into the project.
+    """
+    candidates = [Path(os.environ["AMEND_STANDARD_AGREEMENTS"])] if os.environ.get("AMEND_STANDARD_AGREEMENTS") else []
+    candidates.append(ROOT.parent / "shared" / "standard-agreements")
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    pytest.skip("the standard agreements (../shared/standard-agreements beside the checkout) are not on this machine")
+
+
+@pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own site (mkdocs.yml, baa_versions/) built once per session with `mkdocs build --strict`.
 

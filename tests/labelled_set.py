@@ -329,14 +329,19 @@ CORPUS_FLAGS: list[tuple[str, str, str, bool, str, str]] = [
         "",
         "30 days",
     ),
-    # Common Paper NDA: a version label and a retitled cover page, no modal, no obligation.
+    # Common Paper NDA, read as numbered clauses: a typo made and undone, a version label in the closing line.
     ("commonpaper-mutual-nda/2-2021-07-19-7930975>3-2021-07-19-d872e5a", "", "*", False, "", ""),
     ("commonpaper-mutual-nda/3-2021-07-19-d872e5a>4-2021-07-19-d003745", "", "*", False, "", ""),
     ("commonpaper-dpa/1-2022-07-14-f083ee1>2-2025-05-09-3873abc", "", "*", False, "", ""),
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "modal", False, "", ""),
     # "a Cover Page" → "a cover page" beside the definition of "Cover Page": case only, no new meaning.
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "definition", False, "", ""),
-    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "", "number", True, "0.1", "1.0"),
+    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Preamble", "number", True, "0.1", "1.0"),
+    # Semicolons for commas between the (a) (b) (c) exceptions, and "written" notice: no number, no modal.
+    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Exceptions", "*", False, "", ""),
+    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Term and Termination", "modal", False,
+     "", ""),
+    ("commonpaper-mutual-nda/4-2021-07-19-d003745>5-2021-07-19-f90b8ac", "", "*", False, "", ""),
 ]
 
 
@@ -427,7 +432,18 @@ CORPUS_PAIRS: list[PairFact] = [
     PairFact("github-terms-of-service/2023-10-17>2025-09-29", "Miscellaneous", "Miscellaneous"),
     PairFact("github-terms-of-service/2023-10-17>2025-09-29", "Governing Law", "Governing Law"),
     PairFact("github-terms-of-service/2023-10-17>2025-09-29", "Upon Cancellation", "Upon Cancellation"),
-    PairFact("github-terms-of-service/2023-10-17>2025-09-29", "GitHub's Rights to Content", "GitHub's Rights to Content"),
+    PairFact(
+        "github-terms-of-service/2023-10-17>2025-09-29", "GitHub's Rights to Content", "GitHub's Rights to Content"
+    ),
+    # Common Paper's numbered-list agreements: each item is a clause, paired by its title.
+    *(
+        PairFact("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", title, title)
+        for title in ("Introduction", "Use and Protection of Confidential Information", "Exceptions", "General")
+    ),
+    *(
+        PairFact("commonpaper-dpa/1-2022-07-14-f083ee1>2-2025-05-09-3873abc", title, title)
+        for title in ("Processing", "Provider as Processor", "Subprocessors", "Definitions")
+    ),
 ]  # fmt: skip
 
 

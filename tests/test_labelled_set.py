@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from labelled_set import corpus_flag_facts, evaluate, own_flag_facts, pair_facts
 
 PRECISION = 0.95
@@ -31,11 +29,8 @@ def test_own_cases_meet_the_flag_targets_and_pair_every_clause_right() -> None:
     assert score.pairs_wrong == 0, score.misses
 
 
-def test_the_whole_labelled_set_meets_its_targets(corpus_dir: Path) -> None:
-    roots = [corpus_dir] + [p for p in [corpus_dir.parent / "standard-agreements"] if p.is_dir()]
-    if len(roots) < 2:
-        pytest.skip("the standard agreements (../shared/standard-agreements) are not present on this machine")
-    score, flags, pairs = evaluate(roots)
+def test_the_whole_labelled_set_meets_its_targets(corpus_dir: Path, standard_agreements_dir: Path) -> None:
+    score, flags, pairs = evaluate([corpus_dir, standard_agreements_dir])
     assert flags == len(own_flag_facts()) + len(corpus_flag_facts())
     assert pairs == len(pair_facts())
     assert score.precision >= PRECISION, score.misses
