@@ -275,6 +275,8 @@ _NOT_PARTIES = {
     "policy", "statement", "baa", "addendum", "exhibit", "schedule", "provision", "provisions", "dpa", "clause",
     "phi", "website", "site", "account", "accounts", "license", "subscription", "documentation", "if", "where",
     "when", "unless", "in", "for", "to", "upon", "after", "before", "during", "as", "on", "by",
+    "there", "here", "who", "what", "which", "processing", "principles", "act", "api", "credits", "previews",
+    "pages", "features", "feature", "users'", "program", "programs",
 }  # fmt: skip
 
 
@@ -309,6 +311,8 @@ def party(sentence: str, at: int | None = None) -> str | None:
         name = " ".join(words)
         if name.lower() in ("you", "we"):
             name = name.lower()
+        elif name.lower() == "parties":
+            name = "the parties"
         found.append((match.start(), name))
     if not found:
         return None
