@@ -44,11 +44,14 @@ FLAG_NAMES = {
 }
 
 
+def uses_definition(flag: Flag) -> bool:
+    """A flag on a clause that uses a term whose definition changed elsewhere (its old and new are the term)."""
+    return flag.kind is FlagKind.DEFINITION and flag.old is not None and flag.old == flag.new
+
+
 def flag_name(flag: Flag) -> str:
     """What a flag is about, in words; a clause that only uses a changed definition says so."""
-    if flag.kind is FlagKind.DEFINITION and flag.old is not None and flag.old == flag.new:
-        return "uses a changed definition"
-    return FLAG_NAMES[flag.kind]
+    return "uses a changed definition" if uses_definition(flag) else FLAG_NAMES[flag.kind]
 
 
 def flag_context(flag: Flag) -> str:
@@ -221,7 +224,8 @@ def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> st
         out += ["", paint(_BOLD, "Look here first:")]
         for path, flag in flags:
             old, new = _flag_words(flag)
-            out.append(f"  ! {path}: {flag_name(flag)}: {old} → {new}")
+            change = f"“{new}”" if uses_definition(flag) else f"{old} → {new}"
+            out.append(f"  ! {path}: {flag_name(flag)}: {change}")
             context = flag_context(flag)
             if context:
                 out.append(f"      {context}")
@@ -331,10 +335,15 @@ def render_markdown(diff: DocumentDiff, old_href: str | None = None, new_href: s
             whose = md_escape(flag.party) if flag.party else "—"
             quoted = shown_sentence(flag)
             sentence = md_escape(quoted) if quoted else "—"
-            lines.append(
-                f"| {md_escape(path)} | {flag_name(flag)} | {_cell(old, Op.DELETE)} | {_cell(new, Op.INSERT)} "
-                f"| {whose} | {sentence} |"
+            was, now = (
+                (md_escape(old), md_escape(new))
+                if uses_definition(flag)
+                else (
+                    _cell(old, Op.DELETE),
+                    _cell(new, Op.INSERT),
+                )
             )
+            lines.append(f"| {md_escape(path)} | {flag_name(flag)} | {was} | {now} | {whose} | {sentence} |")
     changed = [(entry, path) for entry, path in walk_with_path(diff.clauses) if _shows(entry)]
     if changed:
         lines += ["", "#### Changes"]
@@ -522,6 +531,9 @@ def _html_flags(diff: DocumentDiff) -> str:
     for entry, path, flag in flagged:
         old = f'<del class="amend-rl-del">{_SR_DELETED}{escape(flag.old)}{_SR_END}</del>' if flag.old else "—"
         new = f'<ins class="amend-rl-ins">{_SR_ADDED}{escape(flag.new)}{_SR_END}</ins>' if flag.new else "—"
+        change = f"{old} → {new}"
+        if uses_definition(flag):
+            change = f"“{escape(flag.new or '')}”"
         context = ""
         sentence = shown_sentence(flag)
         if flag.party:
@@ -533,7 +545,7 @@ def _html_flags(diff: DocumentDiff) -> str:
             context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
         items.append(
             f'<li class="amend-rl-flag amend-rl-flag--{flag.kind.value}"><a href="#{escape(clause_anchor(entry))}">'
-            f"{escape(path)}</a>: <strong>{flag_name(flag)}</strong>: {old} → {new}{context}</li>"
+            f"{escape(path)}</a>: <strong>{flag_name(flag)}</strong>: {change}{context}</li>"
         )
     return (
         '<section class="amend-rl-flags" aria-labelledby="amend-rl-flags-title">'
