@@ -339,8 +339,14 @@ CORPUS_FLAGS: list[tuple[str, str, str, bool, str, str]] = [
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Preamble", "number", True, "0.1", "1.0"),
     # Semicolons for commas between the (a) (b) (c) exceptions, and "written" notice: no number, no modal.
     ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Exceptions", "*", False, "", ""),
-    ("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", "Term and Termination", "modal", False,
-     "", ""),
+    (
+        "commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975",
+        "Term and Termination",
+        "modal",
+        False,
+        "",
+        "",
+    ),
     ("commonpaper-mutual-nda/4-2021-07-19-d003745>5-2021-07-19-f90b8ac", "", "*", False, "", ""),
 ]
 
@@ -435,6 +441,21 @@ CORPUS_PAIRS: list[PairFact] = [
     PairFact(
         "github-terms-of-service/2023-10-17>2025-09-29", "GitHub's Rights to Content", "GitHub's Rights to Content"
     ),
+    # The same title at another level or under another parent: the clause moved, it was not replaced.
+    PairFact(
+        "github-corporate-terms-of-service/2019-04-12>2019-07-01",
+        "Copyright Infringement and DMCA Policy",
+        "Copyright Infringement and DMCA Policy",
+    ),
+    PairFact("github-privacy-statement/2019-04-18>2019-12-20", "Repository contents", "Repository contents"),
+    *(
+        PairFact(f"github-privacy-statement/{pair}", title, title)
+        for pair, title in (
+            ("2019-04-18>2019-12-20", "Dispute resolution process"),
+            ("2020-11-23>2022-05-24", "Change in control or sale"),
+        )
+    ),
+    PairFact("github-privacy-statement/2020-11-23>2022-05-24", "For legal disclosure", "For legal disclosure"),
     # Common Paper's numbered-list agreements: each item is a clause, paired by its title.
     *(
         PairFact("commonpaper-mutual-nda/1-2021-07-12-335270c>2-2021-07-19-7930975", title, title)

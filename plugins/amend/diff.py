@@ -388,6 +388,16 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
         collect(entry, 0)
     if not removed or not added:
         return entries
+    # Titles that name one clause on each side: only those carry a clause to another level on a lower bar
+    # ("Short version" under every section names none in particular).
+    old_titles: dict[str, int] = {}
+    new_titles: dict[str, int] = {}
+    for entry in entries:
+        for e in entry.walk():
+            if e.old is not None and e.old.title:
+                old_titles[title_key(e.old)] = old_titles.get(title_key(e.old), 0) + 1
+            if e.new is not None and e.new.title:
+                new_titles[title_key(e.new)] = new_titles.get(title_key(e.new), 0) + 1
 
     def own(clause: Clause) -> tuple[str, ...]:
         return tuple(word_keys(clause.title)) + keys.own(clause)
@@ -405,7 +415,9 @@ def _rematch(entries: list[ClauseDiff], keys: Keys) -> list[ClauseDiff]:
                 continue
             a_own = own(a_clause)
             # The same title at another level (a section become a subsection) needs less of the words.
-            bar = SAME_TITLE_OTHER_LEVEL if r_clause.title and title_key(r_clause) == title_key(a_clause) else SIMILAR
+            key = title_key(r_clause)
+            unique = old_titles.get(key) == 1 and new_titles.get(key) == 1
+            bar = SAME_TITLE_OTHER_LEVEL if r_clause.title and key == title_key(a_clause) and unique else SIMILAR
             if r_own == a_own:
                 candidates.append((-1.0, r_index, a_index))
             elif not exact_only and bag_similarity(r_own, a_own) >= bar:
