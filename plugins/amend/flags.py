@@ -149,18 +149,26 @@ class Expression:
     text: str
 
 
-# Where no expression can start: no digit, no number word, no frequency word, no "a year" (a cheap first look).
-_CANDIDATE = re.compile(
-    rf"\d|§|\b(?:sections?|clauses?|articles?|paragraphs?|exhibits?|schedules?|annex(?:es)?|appendix"
-    rf"|{NUMBER_WORDS}|half|several|once|twice|thrice|daily|weekly|fortnightly|monthly|quarterly|annually"
-    rf"|yearly|semi-annually|biannually|biennially|every|each|(?:a|an)\s+(?:(?:business|calendar|working)\s+)?{_PERIOD})\b",
-    re.IGNORECASE,
+# Where no expression can start: no digit, no "§", and none of these words (a cheap first look).
+_EXPRESSION_WORDS = (
+    "half several once twice thrice daily weekly fortnightly monthly quarterly annually yearly semi biannually "
+    "biennially every each section sections clause clauses article articles paragraph paragraphs exhibit exhibits "
+    "schedule schedules annex annexes appendix second seconds minute minutes hour hours day days week weeks month "
+    "months year years quarter quarters"
 )
+_CANDIDATE_WORDS = frozenset(NUMBER_WORDS.split("|") + _EXPRESSION_WORDS.split())
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _may_hold_expression(text: str) -> bool:
+    if "§" in text or any(ch.isdigit() for ch in text):
+        return True
+    return not _CANDIDATE_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def expressions(text: str) -> list[Expression]:
     """The references, dates, frequencies, durations, amounts and numbers of a text, none overlapping."""
-    if not _CANDIDATE.search(text):
+    if not _may_hold_expression(text):
         return []
     taken: list[tuple[int, int]] = [m.span() for m in ENUMERATOR.finditer(text)]
     out: list[Expression] = []
