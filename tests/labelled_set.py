@@ -320,6 +320,8 @@ CORPUS_FLAGS: list[tuple[str, str, str, bool, str, str]] = [
         "Section T",
         "Section R",
     ),
+    # "Section B(4): Additional Terms" pointed at Account Security; Additional Terms was already B.5: retargeted.
+    ("github-terms-of-service/2018-05-10>2019-04-18", "A. Definitions", "reference", True, "B(4)", "B(5)"),
     # A new sentence with a period and no duty: the period is flagged.
     (
         "github-corporate-terms-of-service/2019-11-13>2020-10-15",
