@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "amend"
-ADAPTERS = {"mkdocs": {"plugin"}, "weasyprint": {"pdf"}, "git": {"provenance"}, "smtplib": {"mailer"}}
+ADAPTERS = {"mkdocs": {"plugin", "config"}, "weasyprint": {"pdf"}, "git": {"provenance"}, "smtplib": {"mailer"}}
 # Modules that may not import any adapter either: the core below the site plan.
 CORE = {"model", "problems", "frontmatter", "clauses", "revisions", "timeline", "align", "redline", "flags", "diff"}
 CORE |= {"notices", "ledger", "notice_pages"}  # what a notice says and its record: no SMTP, no clock
@@ -47,5 +47,5 @@ def test_each_framework_is_imported_by_its_adapter_only(module: Path) -> None:
 @pytest.mark.parametrize("module", sorted(CORE))
 def test_the_core_imports_no_adapter(module: str) -> None:
     _, internal = imports_of(PACKAGE / f"{module}.py")
-    adapters = {"plugin", "cli", "pdf", "pdfcache", "provenance", "fragments", "mailer", "cli_notice"}
+    adapters = {"plugin", "config", "cli", "pdf", "pdfcache", "provenance", "fragments", "mailer", "cli_notice"}
     assert not internal & adapters, f"{module} imports {sorted(internal & adapters)}"

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from amend import cli
+from amend.config import load_settings
 from amend.diff import diff_documents
 from amend.document_html import render_document_html, toc_entries
 from amend.model import ClauseKind, Revision
@@ -42,7 +43,6 @@ from amend.pdfcache import (
     revision_job,
 )
 from amend.revisions import load_document, load_revisions, parse_revision
-from amend.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BAA = ROOT / "baa_versions"
@@ -626,7 +626,7 @@ def test_amend_pdf_renders_a_redline_for_old_dots_new(
     old, new, data = baa_redline
     out = tmp_path / "redline.pdf"
     assert cli.main(["--root", str(ROOT), "pdf", f"{old.id}...{new.id}", "-o", str(out)]) == 0
-    settings = load_settings(ROOT)
+    settings, _ = load_settings(ROOT)
     if (settings.paper, settings.organization) != ("letter", ORGANIZATION):
         data = render_redline(old, new, paper=settings.paper, organization=settings.organization)
     assert out.read_bytes() == data  # the same bytes the site publishes for these settings

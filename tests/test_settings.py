@@ -1,10 +1,10 @@
-"""The command line reads the same amend settings from mkdocs.yml as the plugin."""
+"""One schema for the amend settings: the command line and `mkdocs build` accept and refuse the same mkdocs.yml."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from amend.settings import load_settings
+from amend.config import load_settings
 
 
 def test_the_cli_reads_the_plugin_block_with_its_option_names(tmp_path: Path) -> None:
@@ -18,12 +18,14 @@ def test_the_cli_reads_the_plugin_block_with_its_option_names(tmp_path: Path) ->
         "      paper: a4\n      history_baseline: 1234567\n",
         encoding="utf-8",
     )
-    settings = load_settings(tmp_path)
+    settings, problems = load_settings(tmp_path)
+    assert problems == []
     assert settings.revisions_path == tmp_path / "contracts" / "baa"
     assert (settings.notice_days, settings.paper, settings.site_url) == (45, "a4", "https://trust.example.test/")
     assert settings.history_baseline == "1234567"
 
 
 def test_without_mkdocs_yml_the_defaults_hold(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path)
+    settings, problems = load_settings(tmp_path)
+    assert problems == []
     assert (settings.revisions_dir, settings.notice_days, settings.paper) == ("baa_versions", 30, "letter")

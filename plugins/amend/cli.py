@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from .config import CONFIG_FILE, load_settings
 from .problems import Problem, render_problems
 from .publication import load_site_register
 from .revisions import load_revisions
-from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
+from .settings import AS_OF_VARIABLE, Settings, first_date
 from .timeline import build_timeline
 
 
@@ -142,7 +143,9 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amend", description="Legal documents as code.")
-    parser.add_argument("--root", default=".", help="the folder holding mkdocs.yml (default: the current one)")
+    parser.add_argument(
+        "--root", help="the folder holding mkdocs.yml (default: the nearest one holding it, from here upwards)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate every revision, the timeline and the notice window")
@@ -170,7 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _load_extensions()
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = load_settings(Path(args.root).resolve())
+    root = Path(args.root).resolve() if args.root else find_root(Path.cwd())
+    settings, problems = load_settings(root)
+    if problems:
+        print(render_problems(problems))
+        print(f"amend {args.command}: fix {CONFIG_FILE} first; nothing was checked", file=sys.stderr)
+        return 1
     handler: Handler = args.handler
     try:
         return handler(args, settings)
@@ -179,6 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder holding mkdocs.yml, from ``start`` upwards (as git finds its top folder); else ``start``."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return start
 
 
 def _load_extensions() -> None:

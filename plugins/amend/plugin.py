@@ -15,8 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -24,56 +23,20 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .config import AmendConfig, settings_from_config, validate_options
 from .document_html import TocEntry
 from .fragments import FragmentCache
 from .pdf import PdfError
 from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import AS_OF_VARIABLE, Settings, first_date
+from .settings import AS_OF_VARIABLE, first_date
 
 log = get_plugin_logger(__name__)
 
 CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
-
-
-class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
-    revisions = c.Type(str, default="baa_versions")
-    """Folder of revision files ``YYYY-MM-DD.md``, relative to mkdocs.yml."""
-    notice_days = c.Type(int, default=30)
-    """Minimum days between posting a revision and its taking effect (SPEC "notice window")."""
-    title = c.Type(str, default="Business Associate Agreement")
-    """The document's name in page titles, feeds and PDFs."""
-    organization = c.Type(str, default="")
-    """Who publishes the agreement (PDF author, feed author)."""
-    paper = c.Choice(("letter", "a4"), default="letter")
-    """PDF paper size: US Letter (default, for a US BAA) or A4."""
-    as_of = c.Optional(c.Type(str))
-    """Build as of this date (YYYY-MM-DD); else the AMEND_AS_OF environment variable; else today."""
-    pdf_workers = c.Optional(c.Type(int))
-    """Processes rendering PDFs; default: one per core."""
-    cache_dir = c.Type(str, default=".cache/amend")
-    """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
-    register = c.Type(str, default="subprocessors.yml")
-    """The subprocessor register (YAML), relative to mkdocs.yml; published at security/subprocessors/ when present."""
-    history_baseline = c.Type(str, default="")
-    """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
-    notice_to = c.Type(str, default="")
-    """The mailing list every notice is emailed to (`amend notice --send`); the repository holds no customer
-    address."""
-    notice_from = c.Type(str, default="")
-    """The sender (From) of every notice email."""
-    objection_address = c.Type(str, default="")
-    """Where customers object to a subprocessor change: the notice's prefilled mailto: link."""
-    list_unsubscribe = c.Type(str, default="")
-    """A mailto: or https: URL sent as the List-Unsubscribe header of every notice (optional)."""
-    notice_ledger = c.Type(str, default="notice-ledger.yml")
-    """The record of every notice sent, relative to mkdocs.yml; the notice pages show it."""
-    all_pairs_limit = c.Type(int, default=30)
-    """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
-    in force."""
 
 
 def resolve_as_of(configured: str | None) -> date:
@@ -93,27 +56,23 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         self.outputs: dict[str, File] = {}  # PDFs, versions.json, SHA256SUMS: filled in on_env
         self.pdf_result: Future[PdfBatch] | None = None
 
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Validate the amend block with the schema ``amend check`` uses, so both refuse the same file."""
+        errors, warnings = super().load_config(options, config_file_path)
+        _, problems = validate_options(options, Path(config_file_path) if config_file_path else None)
+        if problems:
+            # One error per problem, each with its line: MkDocs prints them and stops before building.
+            return [("settings", PluginError(problem.render())) for problem in problems], []
+        return errors, warnings
+
     def cache_dir(self) -> Path:
         return Path(os.environ.get(CACHE_VARIABLE) or self.root / self.config.cache_dir)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        settings = Settings(
-            root=self.root,
-            revisions_dir=self.config.revisions,
-            notice_days=self.config.notice_days,
-            paper=self.config.paper,
-            title=self.config.title,
-            organization=self.config.organization,
-            site_url=config.site_url or "",
-            register=self.config.register,
-            history_baseline=self.config.history_baseline,
-            notice_to=self.config.notice_to,
-            notice_from=self.config.notice_from,
-            objection_address=self.config.objection_address,
-            list_unsubscribe=self.config.list_unsubscribe,
-            notice_ledger=self.config.notice_ledger,
-        )
+        settings = settings_from_config(self.root, self.config, config.site_url or "")
         as_of = resolve_as_of(self.config.as_of)
         publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
         if problems or publication is None:

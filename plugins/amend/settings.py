@@ -1,7 +1,7 @@
 """The site's amend settings, shared by the plugin and the command line.
 
-The plugin gets them from MkDocs; the command line reads the same block of
-``mkdocs.yml`` itself (tolerating tags it does not know), so ``amend check``
+Both the plugin and the command line build them from the amend block of
+``mkdocs.yml`` validated by one schema (:mod:`amend.config`), so ``amend check``
 and ``mkdocs build`` never disagree about, say, ``notice_days``.
 """
 
@@ -11,9 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .timeline import DEFAULT_NOTICE_DAYS
 
@@ -71,41 +68,3 @@ class Settings:
     @property
     def revisions_path(self) -> Path:
         return self.root / self.revisions_dir
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml while ignoring the ``!!python/name`` and ``!ENV`` tags MkDocs allows."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return None
-
-
-_TolerantLoader.add_multi_constructor("", _ignore_tag)
-
-
-def load_settings(root: Path) -> Settings:
-    """Settings from ``root/mkdocs.yml``'s ``amend`` plugin block, defaults otherwise."""
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        return Settings(root=root)
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except yaml.YAMLError:
-        return Settings(root=root)
-    options: dict[str, Any] = {}
-    for plugin in (data or {}).get("plugins", []) or []:
-        if isinstance(plugin, dict) and "amend" in plugin:
-            options = plugin["amend"] or {}
-    site_url = str((data or {}).get("site_url") or "")
-    # The plugin's option names, as written in mkdocs.yml, mapped to the settings they feed.
-    renamed = {"revisions": "revisions_dir"}
-    options = {renamed.get(k, k): v for k, v in options.items()}
-    known = {k: v for k, v in options.items() if k in Settings.__dataclass_fields__ and k not in ("root", "site_url")}
-    if "history_baseline" in known:
-        known["history_baseline"] = str(known["history_baseline"])  # an all-digit commit id reads as a number
-    return Settings(root=root, site_url=site_url, **known)
