@@ -157,7 +157,8 @@ def test_earliest_effective_is_posted_plus_the_notice_days(posted: str, notice_d
             (FIRST, revision("2025-04-15", "2025-03-17", "2025-04-15")),
             [
                 "baa_versions/2025-04-15.md:4: notice window is 29 days (posted 2025-03-17, effective 2025-04-15); "
-                "it must be at least 30: set effective to 2025-04-16 or later"
+                "it must be at least 30: set effective to 2025-04-16 or later and rename the file to match "
+                "(e.g. 2025-04-16.md)"
             ],
             id="one-day-short-names-the-first-date-that-works",
         ),

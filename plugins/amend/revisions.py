@@ -18,6 +18,7 @@ from pathlib import Path
 from .clauses import ATTRIBUTE_ID, FENCE_OPEN, heading_lines, parse_document, slugify, split_number
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
 from .model import Document, Revision
+from .naming import check_revision_set, named_by_effective
 from .numerals import check_numerals
 from .problems import Problem
 from .timeline import DEFAULT_NOTICE_DAYS, check_timeline
@@ -140,11 +141,11 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                         Problem(
                             shown,
                             line,
-                            f"clause '## {raw}' is numbered {number} but follows clause {expected - 1}; "
-                            f"number it {expected}",
+                            f"clause '## {raw}' is numbered {number}, but it is clause {expected} in order; "
+                            f"number it {expected} (amend renumber {shown} renumbers them all, links included)",
                         )
                     )
-                expected = int(number) + 1
+                expected += 1  # every misnumbered clause is reported in one run, not one per run
             else:
                 problems.append(
                     Problem(
@@ -322,7 +323,8 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
             problems.extend(check_numerals(revision))
     if not revisions and not problems:
         problems.append(Problem(_shown(folder, shown_root), None, "no revisions; add a first revision YYYY-MM-DD.md"))
-    problems.extend(check_timeline(revisions, notice_days))
+    problems.extend(check_revision_set(revisions))
+    problems.extend(check_timeline(named_by_effective(revisions), notice_days))
     return RevisionSet(tuple(revisions), tuple(problems))
 
 

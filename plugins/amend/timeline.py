@@ -144,7 +144,8 @@ def check_timeline(revisions: Sequence[Revision], notice_days: int = DEFAULT_NOT
                     path,
                     effective_line,
                     f"notice window is {given} days (posted {revision.posted}, effective {revision.effective}); "
-                    f"it must be at least {notice_days}: set effective to {fix} or later",
+                    f"it must be at least {notice_days}: set effective to {fix} or later "
+                    f"and rename the file to match (e.g. {fix}.md)",
                 )
             )
     return problems
