@@ -24,6 +24,7 @@ from .provenance import (
     check_history,
     check_provenance,
     check_register_provenance,
+    default_base,
     read_history,
 )
 from .report import FileChange, render_pr_report
@@ -36,6 +37,11 @@ def history_check(
 ) -> tuple[list[Problem], str | None]:
     """``cli.HISTORY_CHECK``: the git-history problems of the revision folder, or a note why none were checked."""
     del revisions  # the history is read from git, file by file, including files no longer present
+    notes: list[str] = []
+    if base is None:
+        base = default_base(settings.root)
+        if base is not None:
+            notes.append(f"compared with {base}, where this branch left it (--base REF to compare with another)")
     problems, note = check_provenance(
         settings.root,
         settings.revisions_path,
@@ -55,7 +61,9 @@ def history_check(
             notice_days=settings.notice_days,
             shown_root=settings.root,
         )
-    return problems, note
+    if note:
+        notes.append(note)
+    return problems, "; ".join(notes) or None
 
 
 def _baseline(settings: Settings) -> str | None:

@@ -469,9 +469,72 @@ def check_history(history: History, notice_days: int = DEFAULT_NOTICE_DAYS) -> l
     The pending change is dated by the as-of date given to ``read_history``.
     """
     problems: list[Problem] = []
+    renames = _pending_renames(history.files)
     for file in history.files:
+        if file.path in renames:
+            problems.append(renames[file.path])
+            continue
+        if any(problem.path == file.shown for problem in renames.values()):
+            continue  # the other half of a rename: reported once, on the new name
         problems.extend(check_file_history(file, notice_days, restore_ref=history.ref))
     return problems
+
+
+def _pending_renames(files: Iterable[FileHistory]) -> dict[str, Problem]:
+    """A published revision the pending change deletes while adding the same text under another name.
+
+    Renaming a posted revision would change its URL and id; the fix is to rename
+    it back, not to re-date it. Keyed by the old file's path; the problem names
+    the new file.
+    """
+    deleted = {
+        f.versions[-1].blob: f
+        for f in files
+        if f.pending is not None and f.pending.blob is None and f.versions and f.versions[-1].blob is not None
+    }
+    renames: dict[str, Problem] = {}
+    for file in files:
+        pending = file.pending
+        if pending is None or pending.blob is None or any(v.blob is not None for v in file.versions):
+            continue
+        old = deleted.pop(pending.blob, None)
+        if old is None:
+            continue
+        posted = old.versions[-1].posted
+        renames[old.path] = Problem(
+            file.shown,
+            None,
+            f"renames the revision {old.shown}"
+            + (f" (posted {posted})" if posted else "")
+            + f"; a revision keeps its file name, which is its id and its address: rename it back: "
+            f"git mv {file.path} {old.path}",
+        )
+    return renames
+
+
+def default_base(root: Path) -> str | None:
+    """Where a branch left main, for ``amend check`` on a branch: ``origin/main``, else ``main``.
+
+    ``None`` on main itself (or in a repository without either), where HEAD is the
+    main line. Checking a branch against its own history would take the branch's
+    commits for main's, and judge a draft as if it had been published.
+    """
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        try:
+            branch = repo.git.symbolic_ref("--quiet", "--short", "HEAD").strip()
+        except git.GitCommandError:
+            branch = ""  # a detached HEAD: CI names --base itself
+        if not branch or branch in ("main", "master"):
+            return None
+        return next((ref for ref in ("origin/main", "main") if _resolve(repo, ref) is not None), None)
+    except git.GitCommandError:
+        return None
+    finally:
+        repo.close()
 
 
 def check_file_history(
@@ -566,7 +629,8 @@ def _backdated(file: FileHistory, version: Version, before: Version | None, noti
             file.shown,
             version.posted_line,
             f"back-dated: {what}; notice cannot be given in the past: {fix} "
-            f"(and keep effective at least {notice_days} days later, {needed} or after)",
+            f"(and keep effective at least {notice_days} days later, {needed} or after, "
+            f"renaming the file to match, e.g. {needed}.md)",
         )
     what = (
         f"posted {posted} is earlier than the day its file first reached main (commit {version.short}, {version.day})"
