@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_FILE, load_settings
-from .problems import Problem, render_problems
+from .problems import Problem, render_problems, sort_problems
 from .publication import load_site_register
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date
@@ -97,9 +97,6 @@ NOTICE_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     as_of = resolve_as_of(args.as_of)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
-    if loaded.problems:
-        print(render_problems(loaded.problems))
-        return 1
     timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
     rows = [
         {
@@ -115,10 +112,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         for e in timeline.entries
     ]
     if args.format == "json":
-        print(
-            json.dumps({"as_of": as_of.isoformat(), "notice_days": settings.notice_days, "revisions": rows}, indent=2)
-        )
-        return 0
+        report: dict[str, object] = {"as_of": as_of.isoformat(), "notice_days": settings.notice_days, "revisions": rows}
+        if loaded.problems:
+            report["problems"] = [problem.render() for problem in sort_problems(loaded.problems)]
+        print(json.dumps(report, indent=2))
+        return 1 if loaded.problems else 0
     print(f"as of {as_of} (notice window: {settings.notice_days} days)")
     print(f"{'revision':<12} {'status':<11} {'posted':<11} {'effective':<11} notice")
     for row in rows:
@@ -133,6 +131,12 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             f"{row['id']:<12} {row['status']:<11} {row['posted']:<11} {row['effective']:<11} "
             f"{row['notice_days']:>3} days{extra}"
         )
+    if loaded.problems:
+        # The table shows every revision that could be read; what is wrong is listed below it.
+        count = len(loaded.problems)
+        print(f"\n{count} problem{'s' if count != 1 else ''} (run amend check for the full check):")
+        print(render_problems(loaded.problems))
+        return 1
     return 0
 
 

@@ -47,7 +47,8 @@ def cmd_pdf(args: argparse.Namespace, settings: Settings) -> int:
             data = render_redline(revisions[0], revisions[1], paper=paper, organization=settings.organization)
             default_name = f"{revisions[0].id}{RANGE}{revisions[1].id}.pdf"
         else:
-            data = render_revision_pdf(revisions[0], paper=paper, organization=settings.organization)
+            draft = revisions[0].posted > cli.resolve_as_of(args.as_of)
+            data = render_revision_pdf(revisions[0], paper=paper, organization=settings.organization, draft=draft)
             default_name = f"{revisions[0].id}.pdf"
     except PdfError as error:
         print(f"amend pdf: {error}", file=sys.stderr)
@@ -72,6 +73,8 @@ def _load(argument: str, settings: Settings) -> tuple[Revision | None, list[Prob
             folder = settings.revisions_path
             known = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
             hint = f"; revisions are {', '.join(known)}" if known else f"; no revisions in {settings.revisions_path}"
+            if ".." in argument:
+                hint += f"; to compare two revisions write three dots: {argument.replace('..', '...', 1)}"
             raise cli.UsageError(f"no revision '{argument}'{hint}")
     if not path.is_file():
         raise cli.UsageError(f"no revision file {argument}")
@@ -96,6 +99,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("revision", metavar="REV", help="a revision id or file, or OLD...NEW for a redline")
     parser.add_argument("-o", "--output", metavar="FILE", help="where to write the PDF (default: REV.pdf here)")
     parser.add_argument("--paper", choices=sorted(PAPERS), help="paper size (default: the paper setting, else letter)")
+    parser.add_argument(
+        "--as-of", help="today (YYYY-MM-DD): a revision posted later is marked DRAFT (default AMEND_AS_OF or today)"
+    )
     parser.set_defaults(handler=cmd_pdf)
 
 

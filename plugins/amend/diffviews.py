@@ -213,7 +213,7 @@ _MARK = {
 
 
 def render_text(diff: DocumentDiff, color: bool = False, width: int = 100) -> str:
-    """The diff for a terminal: ``[-deleted-]{+inserted+}`` without colour, struck red / underlined green with it."""
+    """The diff for a terminal: ``[-deleted-]{+inserted+}``, also struck red / underlined green with colour."""
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
@@ -274,10 +274,9 @@ def _text_redline(pieces: Sequence[Piece], color: bool) -> str:
     for op, text in pieces:
         if op is Op.EQUAL:
             parts.append(text)
-        elif color:
-            parts.append(f"{_RED if op is Op.DELETE else _GREEN}{text}{_RESET}")
-        else:
-            parts.append(f"[-{text}-]" if op is Op.DELETE else f"{{+{text}+}}")
+        else:  # the markers stay in colour too, so copied text still reads as a redline
+            marked = f"[-{text}-]" if op is Op.DELETE else f"{{+{text}+}}"
+            parts.append(f"{_RED if op is Op.DELETE else _GREEN}{marked}{_RESET}" if color else marked)
     return "".join(parts)
 
 

@@ -83,6 +83,14 @@ class NodeItem:
     line: int
 
 
+# What PyYAML's complaint usually means in front matter a lawyer wrote, and the fix.
+_YAML_HINTS = {
+    "mapping values are not allowed here": (
+        "a value that contains ': ' must be in quotes, e.g. summary: \"Breach notice: now 48 hours.\""
+    ),
+}
+
+
 def compose_yaml(
     text: str,
     path: str,
@@ -105,7 +113,7 @@ def compose_yaml(
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = error.problem or "invalid YAML"
-        fix = (hints or {}).get(problem, hint)
+        fix = (hints or _YAML_HINTS).get(problem, hint)
         return None, [Problem(path, line, f"{what} is not valid YAML: {problem}; {fix}")]
     except yaml.YAMLError as error:  # a scanner error without a mark
         return None, [Problem(path, first_line, f"{what} is not valid YAML: {error}")]

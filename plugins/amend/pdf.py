@@ -59,8 +59,18 @@ PAPERS: dict[str, tuple[str, str]] = {
 # Loggers whose warnings mean the PDF is not what the sources say.
 WATCHED_LOGGERS = ("weasyprint", "fontTools")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -165,8 +175,14 @@ def _weasyprint() -> Any:
 # --- HTML documents -------------------------------------------------------------------------------
 
 
-def render_revision_html(revision: Revision, *, organization: str = "", body_html: str | None = None) -> str:
+def render_revision_html(
+    revision: Revision, *, organization: str = "", body_html: str | None = None, draft: bool = False
+) -> str:
     """The full HTML document WeasyPrint prints for one revision: title block, then the body.
+
+    ``draft`` marks a revision not posted yet, on its title page and on every
+    page, so a printed draft is never taken for the agreement; without it the
+    document is exactly what the site publishes.
 
     ``body_html`` is the revision's body as :func:`amend.document_html.render_document_html`
     renders it (computed here when not given).
@@ -188,6 +204,7 @@ def render_revision_html(revision: Revision, *, organization: str = "", body_htm
             _organization_line(organization),
             f'<h1 class="amend-title">{_e(title)}</h1>',
             f'<p class="amend-subtitle">Revision <span class="amend-revision-id">{_e(revision.id)}</span></p>',
+            _DRAFT_NOTE.format(posted=revision.posted.isoformat()) if draft else "",
             '<dl class="amend-dates">',
             f"<dt>Posted</dt><dd>{_date_element(revision.posted)}</dd>",
             f'<dt>Effective</dt><dd class="amend-footer-dates">{_date_element(revision.effective)}</dd>',
@@ -196,7 +213,7 @@ def render_revision_html(revision: Revision, *, organization: str = "", body_htm
         )
         if part
     )
-    outline = _outline_css(revision.document)
+    outline = _outline_css(revision.document) + (_DRAFT_CSS if draft else "")
     return _page(head, outline, "amend-revision", titlepage, f'<main class="amend-body">\n{body_html}\n</main>')
 
 
@@ -272,6 +289,19 @@ def _page(head: str, extra_css: str, body_class: str, titlepage: str, body: str)
         f'<!DOCTYPE html>\n<html lang="{LANGUAGE}">\n<head>\n{head}\n{style}</head>\n'
         f'<body class="amend-pdf {body_class}">\n{titlepage}\n{body}\n</body>\n</html>\n'
     )
+
+
+# The DRAFT mark of a revision printed before its posted day (amend pdf): on the title page and
+# at the top of every page. Published PDFs never carry it, so their bytes are unchanged.
+_DRAFT_NOTE = (
+    '<p class="amend-draft-mark" role="note"><strong>DRAFT</strong>: not posted, not in force; '
+    "this text may change before it is posted on {posted}.</p>"
+)
+_DRAFT_CSS = """
+@page { @top-center { content: "DRAFT: not posted, not in force"; font-family: "SourceSerif4 Amend";
+  font-size: 8.5pt; font-weight: bold; color: #a00; vertical-align: bottom; padding-bottom: 6pt; } }
+.amend-draft-mark { border: 1.5pt solid #a00; color: #a00; padding: 4pt 8pt; margin: 8pt 0; }
+"""
 
 
 def _organization_line(organization: str) -> str:
@@ -373,13 +403,15 @@ def render_revision_pdf(
     base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
+    draft: bool = False,
 ) -> bytes:
     """One revision as PDF bytes (SPEC ``security/baa/<rev>.pdf``); PdfError when it cannot be exact.
 
     ``base_url`` is the address of the revision's web page, when known: relative
-    links in the text then point at the site instead of nowhere.
+    links in the text then point at the site instead of nowhere. ``draft`` marks a
+    revision not posted yet (see :func:`render_revision_html`).
     """
-    document_html = render_revision_html(revision, organization=organization, body_html=body_html)
+    document_html = render_revision_html(revision, organization=organization, body_html=body_html, draft=draft)
     return render_pdf(
         document_html,
         what=f"revision {revision.id}",
@@ -524,8 +556,11 @@ def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
             messages.append(message)
     if len(anchors) > 1:  # one broken table of contents gives a dozen of these: say it once
         listed = ", ".join(f"#{a}" for a in anchors)
-        messages.insert(0, f"links point at {listed}, which no clause or anchor of the document has; "
-                           "correct the links, or give the clauses they mean those {#id}s")
+        messages.insert(
+            0,
+            f"links point at {listed}, which no clause or anchor of the document has; "
+            "correct the links, or give the clauses they mean those {#id}s",
+        )
     elif anchors:
         messages.insert(0, explain_renderer_message(f"No anchor #{anchors[0]} for internal URI reference"))
     shown = "; ".join(messages[:6]) + (f"; and {len(messages) - 6} more" if len(messages) > 6 else "")
@@ -635,7 +670,7 @@ def _check_embedded_fonts(rendered: Any, what: str) -> None:
     if families:
         raise PdfError(
             f"PDF for {what} embedded fonts of the machine ({', '.join(families)}); only the bundled "
-            f"{FONT_FAMILY} may be used: give every element font-family \"{FACE}\" in print.css"
+            f'{FONT_FAMILY} may be used: give every element font-family "{FACE}" in print.css'
         )
 
 

@@ -932,16 +932,26 @@ def check_register(register: Register) -> list[Problem]:
                 )
             )
         elif not register.is_initial(sub):
-            required, _ = register.term(sub.announced)
+            # The BAA's duty is to give notice "before adding or replacing a Subcontractor": the
+            # addition is the act the promise governs, so the term in force when it starts applies
+            # too; the longer of the two terms is the one kept (docs/subprocessors.md).
+            announced_term, _ = register.term(sub.announced)
+            starting_term, _ = register.term(sub.starts)
+            required = max(announced_term, starting_term)
             given = (sub.starts - sub.announced).days
             if given < required:
                 fix = earliest_effective(sub.announced, required)
+                why = (
+                    f" (the {starting_term}-day term in force on {sub.starts}, when it starts, applies)"
+                    if starting_term > announced_term
+                    else ""
+                )
                 problems.append(
                     Problem(
                         path,
                         at("starts", sub.line),
                         f"notice window is {given} days (announced {sub.announced}, starts {sub.starts}); "
-                        f"it must be at least {required}: set starts to {fix} or later",
+                        f"it must be at least {required}{why}: set starts to {fix} or later",
                     )
                 )
             closes = register.objection_closes(sub)
