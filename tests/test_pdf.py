@@ -642,3 +642,16 @@ def test_importing_amend_and_its_commands_does_not_load_weasyprint() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_amend_pdf_marks_a_draft_and_leaves_a_posted_revision_as_published(tmp_path: Path) -> None:
+    revision = small_revision(tmp_path)
+    published = render_revision_pdf(revision)
+    assert render_revision_pdf(revision, draft=False) == published  # the site's bytes, unchanged
+    assert "DRAFT" not in pdf_text(published)
+    draft = render_revision_pdf(revision, draft=True)
+    text = pdf_text(draft)
+    assert "DRAFT: not posted, not in force" in text  # the mark at the top of every page
+    assert text.count("DRAFT") >= len(PdfReader(BytesIO(draft)).pages) + 1  # and the note on the title page
+    assert render_revision_pdf(revision, draft=True) == draft  # reproducible too

@@ -302,7 +302,7 @@ def test_a_pull_request_adding_a_back_dated_revision_fails_on_the_posted_line(pu
     assert messages(check(pull_request, "2025-09-10", base="main")) == [
         f"{THIRD}:3: back-dated: posted 2025-09-05 is earlier than 2025-09-10, the first day this revision can reach "
         "main; notice cannot be given in the past: set posted to 2025-09-10 or later (and keep effective at least 30 "
-        "days later, 2025-10-10 or after)"
+        "days later, 2025-10-10 or after, renaming the file to match, e.g. 2025-10-10.md)"
     ]
 
 

@@ -223,7 +223,8 @@ def test_the_text_view_reads_without_colour_and_colours_only_when_asked() -> Non
     assert "\x1b[" not in plain
     assert "Look here first" in plain
     coloured = render_text(diff, color=True)
-    assert "\x1b[31;9mfive (5) business" in coloured and "[-" not in coloured
+    # The markers stay in colour, so text copied from a terminal still reads as a redline.
+    assert "\x1b[31;9m[-five (5) business" in coloured and "{+72 hours+}" in coloured
 
 
 def test_the_markdown_view_puts_flags_before_the_redline() -> None:

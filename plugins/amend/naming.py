@@ -135,11 +135,12 @@ def _reused_ids(earlier: Sequence[Revision], new: Revision) -> list[Problem]:
         revision, old = last_seen[clause.id]
         if _normal(old.title) == _normal(clause.title):
             continue  # the same clause restored: its old links rightly land on it again
+        removed_in = earlier[earlier.index(revision) + 1].id
         problems.append(
             Problem(
                 new.path.as_posix(),
                 clause.line,
-                f"clause id '{clause.id}' belonged to '{_heading(old)}' until {revision.id}, which was removed; "
+                f"clause id '{clause.id}' belonged to '{_heading(old)}', removed in {removed_in}; "
                 f"links readers saved to #{clause.id} would land on this different clause: give it a new id, "
                 f"e.g. {{#{_fresh_id(clause, last_seen)}}}",
             )
