@@ -95,6 +95,14 @@ def renamed_posted_revision(tmp_path: Path) -> tuple[int, str, str]:
     return run(["--root", str(repo.path), "check", "--as-of", "2026-11-29"])
 
 
+def renamed_and_edited_posted_revision(tmp_path: Path) -> tuple[int, str, str]:
+    repo = history_repo(tmp_path)
+    repo.git("mv", f"{REVISIONS}/2025-10-17.md", f"{REVISIONS}/2025-10-18.md")
+    text = repo.read(f"{REVISIONS}/2025-10-18.md").replace("effective: 2025-10-17", "effective: 2025-10-18")
+    repo.write(f"{REVISIONS}/2025-10-18.md", text)
+    return run(["--root", str(repo.path), "check", "--as-of", "2026-11-29"])
+
+
 def backdated_draft_on_a_branch(tmp_path: Path) -> tuple[int, str, str]:
     repo = history_repo(tmp_path)
     repo.write_revision("2026-12-17", "2026-11-16", "2026-12-17", body=BODY)
@@ -228,6 +236,7 @@ CASES: dict[str, Callable[[Path], tuple[int, str, str]]] = {
     "typo-in-new-file-name": typo_in_new_file_name,
     "year-typo-in-effective": year_typo_in_effective,
     "renamed-posted-revision": renamed_posted_revision,
+    "renamed-and-edited-posted-revision": renamed_and_edited_posted_revision,
     "backdated-draft-on-a-branch": backdated_draft_on_a_branch,
     "edited-posted-revision-on-a-branch": edited_posted_revision_on_a_branch,
     "unquoted-colon-in-summary": unquoted_colon_in_summary,

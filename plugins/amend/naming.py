@@ -67,12 +67,17 @@ def check_file_names(revisions: Sequence[Revision]) -> list[Problem]:
     return problems
 
 
+def beyond_horizon(revision: Revision) -> bool:
+    """Whether ``effective`` is more than three years after ``posted`` (a year typo, almost surely)."""
+    return revision.effective > _years_after(revision.posted, HORIZON_YEARS)
+
+
 def check_horizon(revisions: Sequence[Revision]) -> list[Problem]:
     """``effective`` at most three years after ``posted``: a longer window is a typo in the year."""
     problems: list[Problem] = []
     for revision in revisions:
         limit = _years_after(revision.posted, HORIZON_YEARS)
-        if revision.effective > limit:
+        if beyond_horizon(revision):
             years = revision.effective.year - revision.posted.year
             problems.append(
                 Problem(

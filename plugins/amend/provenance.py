@@ -498,6 +498,9 @@ def _pending_renames(files: Iterable[FileHistory]) -> dict[str, Problem]:
         if pending is None or pending.blob is None or any(v.blob is not None for v in file.versions):
             continue
         old = deleted.pop(pending.blob, None)
+        if old is None:  # renamed and edited: the same posted date still tells where it came from
+            key = next((k for k, f in deleted.items() if f.versions[-1].posted == pending.posted), None)
+            old = deleted.pop(key) if key is not None and pending.posted is not None else None
         if old is None:
             continue
         posted = old.versions[-1].posted

@@ -25,6 +25,7 @@ from pathlib import Path
 from .diff import diff_documents
 from .diffviews import render_markdown
 from .model import Document, Revision, Status
+from .naming import HORIZON_YEARS, beyond_horizon
 from .problems import Problem, sort_problems
 from .revisions import parse_any_document, parse_revision, revision_id
 from .timeline import Entry, Timeline, build_timeline
@@ -237,12 +238,16 @@ def notice_verdict(entry: Entry, notice_days: int) -> str:
     given = revision.notice_days
     days = f"{given} day{'s' if given != 1 else ''}"
     head = f"posted {revision.posted}, effective {revision.effective}: {days}"
+    if beyond_horizon(revision):
+        return f"{head}, more than {HORIZON_YEARS} years: check the year {CROSS}"
     if entry.previous is None:
         return f"{head}; the first revision needs no notice {CHECK}"
     return f"{head}, at least {notice_days} required {CHECK if given >= notice_days else CROSS}"
 
 
 def _notice_ok(entry: Entry, notice_days: int) -> bool:
+    if beyond_horizon(entry.revision):
+        return False
     return entry.previous is None or entry.revision.notice_days >= notice_days
 
 
