@@ -133,7 +133,15 @@ SETTINGS_FIELD = {"revisions": "revisions_dir"}
 def validate_options(
     options: Mapping[str, Any], config_file: Path | None, lines: Mapping[str, int] | None = None
 ) -> tuple[AmendConfig | None, list[Problem]]:
-    """The amend block validated by :class:`AmendConfig`: the config, or every problem with its line.
+    """The amend block validated by :class:`AmendConfig`: the config, or every problem with its line."""
+    config, found = keyed_problems(options, config_file, lines)
+    return config, [problem for _, problem in found]
+
+
+def keyed_problems(
+    options: Mapping[str, Any], config_file: Path | None, lines: Mapping[str, int] | None = None
+) -> tuple[AmendConfig | None, list[tuple[str, Problem]]]:
+    """:func:`validate_options` with the setting each problem is about (MkDocs names it in its error).
 
     ``lines`` maps each key to its line in ``config_file``; without it the lines
     are read from the file. Unknown keys are errors (a typo must not fall back
@@ -144,19 +152,23 @@ def validate_options(
     shown = CONFIG_FILE if config_file is None else config_file.name
     block_line = lines.get("", None)
     if not isinstance(options, Mapping):
-        return None, [Problem(shown, block_line, "the amend settings must be 'key: value' lines under '- amend:'")]
+        return None, [
+            ("amend", Problem(shown, block_line, "the amend settings must be 'key: value' lines under '- amend:'"))
+        ]
     known = sorted(key for key, _ in AmendConfig._schema)
-    problems: list[Problem] = []
+    problems: list[tuple[str, Problem]] = []
     for key in options:
         if str(key) not in known:
             hint = difflib.get_close_matches(str(key), known, n=1)
             fix = f"did you mean '{hint[0]}'?" if hint else f"the settings are: {', '.join(known)}"
-            problems.append(Problem(shown, lines.get(str(key), block_line), f"unknown amend setting '{key}'; {fix}"))
+            problems.append(
+                (str(key), Problem(shown, lines.get(str(key), block_line), f"unknown amend setting '{key}'; {fix}"))
+            )
     config = AmendConfig(config_file_path=str(config_file) if config_file else None)
     config.load_dict({k: v for k, v in options.items() if str(k) in known})
     failed, _warnings = config.validate()
     for key, error in failed:
-        problems.append(Problem(shown, lines.get(key, block_line), f"amend setting {key} {error}"))
+        problems.append((key, Problem(shown, lines.get(key, block_line), f"amend setting {key} {error}")))
     return (None if problems else config), problems
 
 

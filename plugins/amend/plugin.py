@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .config import AmendConfig, settings_from_config, validate_options
+from .config import AmendConfig, keyed_problems, settings_from_config
 from .document_html import TocEntry
 from .fragments import FragmentCache
 from .pdf import PdfError
@@ -61,10 +61,10 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
     ) -> tuple[ConfigErrors, ConfigWarnings]:
         """Validate the amend block with the schema ``amend check`` uses, so both refuse the same file."""
         errors, warnings = super().load_config(options, config_file_path)
-        _, problems = validate_options(options, Path(config_file_path) if config_file_path else None)
+        _, problems = keyed_problems(options, Path(config_file_path) if config_file_path else None)
         if problems:
             # One error per problem, each with its line: MkDocs prints them and stops before building.
-            return [("settings", PluginError(problem.render())) for problem in problems], []
+            return [(key, PluginError(problem.render())) for key, problem in problems], []
         return errors, warnings
 
     def cache_dir(self) -> Path:
