@@ -290,3 +290,20 @@ def test_the_html_redline_is_a_styled_page_of_its_own(tmp_path: Path) -> None:
     assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
     assert "<style>" in out and ".amend-rl-side" in out.split("</style>")[0]  # one view shown at a time
     assert "<link" not in out and "<script" not in out  # nothing requested from elsewhere
+
+
+def test_check_compares_with_where_the_work_left_main(tmp_path: Path) -> None:
+    from amend.provenance import default_base
+
+    upstream = history_repo(tmp_path / "upstream")
+    upstream.switch("main")
+    assert default_base(upstream.path) is None  # main, no remote: HEAD is the main line
+    clone = upstream.clone(tmp_path / "clone")
+    upstream.switch("new-revision")
+    assert default_base(upstream.path) == "main"  # a branch without a remote: where it left main
+    assert default_base(clone.path) is None  # main as pushed (CI after a merge)
+    clone.write_revision("2026-12-29", "2026-11-29", "2026-12-29", body=BODY)
+    clone.commit("Draft committed on main, not pushed", when="2026-11-29")
+    assert default_base(clone.path) == "origin/main"  # not public yet either
+    clone.branch("draft")
+    assert default_base(clone.path) == "origin/main"

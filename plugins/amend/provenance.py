@@ -518,9 +518,10 @@ def _pending_renames(files: Iterable[FileHistory]) -> dict[str, Problem]:
 def default_base(root: Path) -> str | None:
     """Where a branch left main, for ``amend check`` on a branch: ``origin/main``, else ``main``.
 
-    ``None`` on main itself (or in a repository without either), where HEAD is the
-    main line. Checking a branch against its own history would take the branch's
-    commits for main's, and judge a draft as if it had been published.
+    Checking a branch against its own history would take the branch's commits for
+    main's, and judge a draft as if it had been published. On ``main`` itself the
+    base is ``origin/main`` when HEAD has commits not pushed yet (they are not
+    public either), else ``None``: HEAD is the main line, as in CI after a merge.
     """
     try:
         repo = git.Repo(root, search_parent_directories=True)
@@ -531,9 +532,15 @@ def default_base(root: Path) -> str | None:
             branch = repo.git.symbolic_ref("--quiet", "--short", "HEAD").strip()
         except git.GitCommandError:
             branch = ""  # a detached HEAD: CI names --base itself
-        if not branch or branch in ("main", "master"):
+        if not branch:
             return None
-        return next((ref for ref in ("origin/main", "main") if _resolve(repo, ref) is not None), None)
+        on_main = branch in ("main", "master")
+        head = _resolve(repo, "HEAD")
+        for ref in (f"origin/{branch}",) if on_main else ("origin/main", "main"):
+            commit = _resolve(repo, ref)
+            if commit is not None:
+                return None if on_main and commit == head else ref
+        return None
     except git.GitCommandError:
         return None
     finally:
