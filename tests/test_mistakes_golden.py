@@ -85,7 +85,8 @@ def typo_in_new_file_name(tmp_path: Path) -> tuple[int, str, str]:
 
 
 def year_typo_in_effective(tmp_path: Path) -> tuple[int, str, str]:
-    root = folder(tmp_path, (*FIRST, BODY), ("2062-12-30", "2026-11-29", "2062-12-30", BODY))
+    # Named for the date meant, with the year mistyped in effective: the year is blamed, not the name.
+    root = folder(tmp_path, (*FIRST, BODY), ("2026-12-30", "2026-11-29", "2062-12-30", BODY))
     return run(["--root", str(root), "check", "--no-history", "--as-of", "2026-11-29"])
 
 

@@ -53,6 +53,8 @@ def check_file_names(revisions: Sequence[Revision]) -> list[Problem]:
         wanted = revision.effective.isoformat()
         if revision.id == wanted or wanted in taken:
             continue  # another file is that day's revision: the timeline says two revisions share a day
+        if beyond_horizon(revision):
+            continue  # the year is wrong, not the name: check_horizon says so
         path = revision.path.as_posix()
         folder = revision.path.parent.as_posix()
         target = f"{folder}/{wanted}.md" if folder not in ("", ".") else f"{wanted}.md"
