@@ -129,7 +129,9 @@ def cmd_renumber(args: argparse.Namespace, settings: Settings) -> int:
         for entry in entries:
             if entry.key == "posted":
                 posted, problems = parse_date(entry.value, "posted", shown, entry.line)
-                if not problems and posted is not None and posted <= as_of:
+                # Posted once its posted day has passed (SPEC "Revision timeline"): on the day itself a
+                # revision may still change, as the history check allows.
+                if not problems and posted is not None and posted < as_of:
                     raise cli.UsageError(
                         f"{shown} was posted on {posted}; a posted revision never changes, not even its numbering: "
                         "put the change in a new revision (amend new) and renumber that one"
@@ -165,7 +167,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     parser.add_argument("file", metavar="FILE", help="the draft revision file, e.g. baa_versions/2027-01-15.md")
     parser.add_argument("--dry-run", action="store_true", help="show what would change without writing the file")
-    parser.add_argument("--as-of", help="today, for deciding whether the revision is posted (YYYY-MM-DD)")
+    parser.add_argument(
+        "--as-of",
+        help="today (YYYY-MM-DD): a revision whose posted day has passed is refused (default AMEND_AS_OF or today)",
+    )
     parser.set_defaults(handler=cmd_renumber)
 
 
