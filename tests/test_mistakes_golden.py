@@ -206,6 +206,16 @@ def settings_mistake(setting: str) -> Callable[[Path], tuple[int, str, str]]:
     return case
 
 
+def settings_mistake_in_ci(tmp_path: Path) -> tuple[int, str, str]:
+    """In CI: annotations from the check, and the problem at the top of the pull-request report."""
+    repo = history_repo(tmp_path)
+    repo.write("mkdocs.yml", "site_name: x\nplugins:\n  - amend:\n      notice_day: 45\n")
+    repo.commit("Longer notice", when="2026-11-29")
+    check = run(["--root", str(repo.path), "check", "--format", "github", "--base", "main", "--as-of", "2026-11-29"])
+    report = run(["--root", str(repo.path), "pr-report", "--base", "main", "--as-of", "2026-11-29"])
+    return check[0], check[1] + "\n".join(report[1].split("\n")[:8]) + "\n", check[2] + report[2]
+
+
 REGISTER = """title: Subprocessors
 baa_clause: safeguards
 notice:
@@ -255,6 +265,7 @@ CASES: dict[str, Callable[[Path], tuple[int, str, str]]] = {
     "settings-not-a-number": settings_mistake("notice_days: thirty"),
     "settings-negative": settings_mistake("notice_days: -5"),
     "settings-yaml-error": settings_mistake("title: BAA: 2026"),
+    "settings-mistake-in-ci": settings_mistake_in_ci,
     "register-addition-starting-under-the-longer-term": register_addition_starting_under_the_longer_term,
 }
 

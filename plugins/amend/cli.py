@@ -182,8 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root).resolve() if args.root else find_root(Path.cwd())
     settings, problems = load_settings(root)
-    if problems:
-        print(render_problems(problems))
+    args.settings_problems = problems
+    if problems and not getattr(args, "reports_settings_problems", False):
+        # Refused as `mkdocs build` refuses it: acting on defaults would check the wrong rules.
+        print(render_problems(problems, "github" if getattr(args, "format", "") == "github" else "text"))
         print(f"amend {args.command}: fix {CONFIG_FILE} first; nothing was checked", file=sys.stderr)
         return 1
     handler: Handler = args.handler

@@ -75,7 +75,8 @@ def _baseline(settings: Settings) -> str | None:
 def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
     as_of = cli.resolve_as_of(args.as_of)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
-    problems = list(loaded.problems)
+    # A broken mkdocs.yml is the first problem of the report (the check and the build refuse it).
+    problems = list(args.settings_problems) + list(loaded.problems)
     notes: list[str] = []
     history = read_history(
         settings.root,
@@ -125,7 +126,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     report.add_argument("--base", required=True, help="the branch the pull request targets, e.g. origin/main")
     report.add_argument("--as-of", help="report as of this date (YYYY-MM-DD; default AMEND_AS_OF or today)")
     report.add_argument("-o", "--output", help="write the report to this file instead of stdout")
-    report.set_defaults(handler=cmd_pr_report)
+    report.set_defaults(handler=cmd_pr_report, reports_settings_problems=True)
 
 
 cli.HISTORY_CHECK = history_check
