@@ -16,6 +16,7 @@ ADAPTERS = {"mkdocs": {"plugin", "config"}, "weasyprint": {"pdf"}, "git": {"prov
 # Modules that may not import any adapter either: the core below the site plan.
 CORE = {"model", "problems", "frontmatter", "clauses", "revisions", "timeline", "align", "redline", "flags", "diff"}
 CORE |= {"notices", "ledger", "notice_pages"}  # what a notice says and its record: no SMTP, no clock
+CORE |= {"naming"}  # the names readers rely on: file names, years, anchors
 
 
 def imports_of(path: Path) -> tuple[set[str], set[str]]:

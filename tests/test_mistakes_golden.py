@@ -1,6 +1,6 @@
 """Golden output for the mistakes a legal team makes, each with its exact message, fix and exit code.
 
-One case per mistake (docs/legal-team.md, "When something goes wrong"): the
+One case per mistake (docs/legal-team.md, "Common mistakes and what the check says"): the
 case builds the situation for real (files in a temp folder, or a temp git
 repository with pinned dates, see gitrepo.py), runs the ``amend`` command as a
 person would, and compares its exit code, standard output and standard error
