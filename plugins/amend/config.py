@@ -164,11 +164,17 @@ def keyed_problems(
             problems.append(
                 (str(key), Problem(shown, lines.get(str(key), block_line), f"unknown amend setting '{key}'; {fix}"))
             )
-    config = AmendConfig(config_file_path=str(config_file) if config_file else None)
-    config.load_dict({k: v for k, v in options.items() if str(k) in known})
-    failed, _warnings = config.validate()
-    for key, error in failed:
-        problems.append((key, Problem(shown, lines.get(key, block_line), f"amend setting {key} {error}")))
+    given = {str(k): v for k, v in options.items() if str(k) in known}
+    while True:  # MkDocs stops at an option's first error: validate again without it, to list them all
+        config = AmendConfig(config_file_path=str(config_file) if config_file else None)
+        config.load_dict(dict(given))
+        failed, _warnings = config.validate()
+        for key, error in failed:
+            problems.append((key, Problem(shown, lines.get(key, block_line), f"amend setting {key} {error}")))
+        if not any(key in given for key, _ in failed):
+            break  # no failure, or one no given value caused: validating again would find it again
+        for key, _ in failed:
+            given.pop(key, None)
     return (None if problems else config), problems
 
 
