@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from amend.config import load_settings, validate_options
+from amend.config import AmendConfig, load_settings, validate_options
 
 
 @pytest.mark.parametrize(
@@ -26,8 +26,7 @@ from amend.config import load_settings, validate_options
         ({"papr": "a4"}, "unknown amend setting 'papr'; did you mean 'paper'?"),
         (
             {"colour": "red"},
-            "unknown amend setting 'colour'; the settings are: all_pairs_limit, as_of, cache_dir, "
-            "history_baseline, notice_days, organization, paper, pdf_workers, register, revisions, title",
+            "unknown amend setting 'colour'; the settings are: " + ", ".join(sorted(k for k, _ in AmendConfig._schema)),
         ),
     ],
 )

@@ -206,9 +206,9 @@ def test_publishing_a_revision_and_a_register_change_sends_each_email_once_with_
 
 
 def test_the_message_is_the_same_bytes_for_the_same_notice_and_moment(site: Path) -> None:
+    from amend.config import load_settings
     from amend.notices import Envelope, render_message
     from amend.publication import prepare_publication
-    from amend.config import load_settings
 
     publication, problems = prepare_publication(load_settings(site)[0], date(2026, 12, 1))
     assert publication is not None and not problems
@@ -473,8 +473,8 @@ def test_a_ledger_that_is_not_a_small_text_file_is_refused_without_a_traceback(
 
 
 def test_the_site_publishes_a_copy_of_each_notice_sent_or_due_with_its_sending_record(site: Path) -> None:
-    from amend.publication import prepare_publication
     from amend.config import load_settings
+    from amend.publication import prepare_publication
 
     (site / "notice-ledger.yml").write_text(GOOD, encoding="utf-8")
     publication, problems = prepare_publication(load_settings(site)[0], date(2026, 12, 1))
