@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .problems import Problem, render_problems
@@ -21,17 +21,21 @@ from .publication import load_site_register
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
 from .timeline import build_timeline
+from .zone import UTC_ZONE, Zone
 
 
 class UsageError(Exception):
     """Bad command-line input: printed as one line, exit 1."""
 
 
-def resolve_as_of(flag: str | None, environ: dict[str, str] | None = None, today: date | None = None) -> date:
-    """``--as-of``, else ``AMEND_AS_OF``, else today (SPEC "Revision timeline")."""
+def resolve_as_of(
+    flag: str | None, environ: dict[str, str] | None = None, today: date | None = None, zone: Zone = UTC_ZONE
+) -> date:
+    """``--as-of``, else ``AMEND_AS_OF``, else today in the agreement's time zone (SPEC "Revision timeline")."""
     env = os.environ if environ is None else environ
     try:
-        return first_date((("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))), today or date.today())
+        default = today or zone.day_at(datetime.now(UTC))
+        return first_date((("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))), default)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -47,7 +51,7 @@ def parse_date_argument(value: str, name: str) -> date:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = resolve_as_of(args.as_of)
+    as_of = resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
     problems += load_site_register(settings, loaded.revisions)[1]
@@ -94,7 +98,7 @@ NOTICE_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] 
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = resolve_as_of(args.as_of)
+    as_of = resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     if loaded.problems:
         print(render_problems(loaded.problems))
@@ -172,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings(Path(args.root).resolve())
     handler: Handler = args.handler
+    try:
+        settings.zone  # noqa: B018  # a timezone that names no zone stops every command, before anything is read
+    except ValueError as error:
+        print(f"mkdocs.yml: {error}", file=sys.stderr)
+        return 1
     try:
         return handler(args, settings)
     except UsageError as error:

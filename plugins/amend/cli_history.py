@@ -44,6 +44,7 @@ def history_check(
         baseline=_baseline(settings),
         notice_days=settings.notice_days,
         shown_root=settings.root,
+        zone=settings.zone,
     )
     if note is None:
         problems += check_register_provenance(
@@ -54,6 +55,7 @@ def history_check(
             baseline=_baseline(settings),
             notice_days=settings.notice_days,
             shown_root=settings.root,
+            zone=settings.zone,
         )
     return problems, note
 
@@ -65,7 +67,7 @@ def _baseline(settings: Settings) -> str | None:
 
 
 def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = cli.resolve_as_of(args.as_of)
+    as_of = cli.resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
     notes: list[str] = []
@@ -76,6 +78,7 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         base=args.base,
         baseline=_baseline(settings),
         shown_root=settings.root,
+        zone=settings.zone,
     )
     changes: list[FileChange] = []
     if isinstance(history, Unavailable):

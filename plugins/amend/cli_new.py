@@ -21,7 +21,7 @@ from .settings import AS_OF_VARIABLE, Settings
 
 
 def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
-    today = cli.resolve_as_of(None)
+    today = cli.resolve_as_of(None, zone=settings.zone)
     posted = cli.parse_date_argument(args.posted, "--posted") if args.posted else today
     effective = cli.parse_date_argument(args.effective, "--effective") if args.effective else None
     folder = settings.revisions_path
@@ -75,9 +75,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
             "effective filled in so that the notice window is kept."
         ),
     )
-    parser.add_argument(
-        "--posted", help=f"the day notice is given (YYYY-MM-DD; default {AS_OF_VARIABLE} or today)"
-    )
+    parser.add_argument("--posted", help=f"the day notice is given (YYYY-MM-DD; default {AS_OF_VARIABLE} or today)")
     parser.add_argument(
         "--effective", help="the day it takes effect (YYYY-MM-DD; default: the first day the notice window allows)"
     )

@@ -23,7 +23,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]  # feedgen ships no type information
@@ -34,6 +34,7 @@ from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, Register, RegisterTimeline, register_timeline
 from .siteplan import Urls
 from .timeline import Entry, Timeline
+from .zone import UTC_ZONE, Zone
 
 DEFAULT_BASE_PATH = "security/baa/"
 DEFAULT_REGISTER_PATH = "security/subprocessors/"
@@ -160,9 +161,9 @@ def _published_previous(timeline: Timeline, entry: Entry) -> Revision | None:
     return previous
 
 
-def midnight_utc(day: date) -> datetime:
-    """The start of ``day`` in UTC: the time stamp of everything that happens on a date."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+def day_start(day: date, zone: Zone = UTC_ZONE) -> datetime:
+    """00:00 of ``day`` in the agreement's zone: the time stamp of everything that happens on a date."""
+    return zone.start_of(day)
 
 
 def plural_days(count: int) -> str:
@@ -264,6 +265,7 @@ def render_atom(
     has_compare: CompareCheck | None = None,
     register: Register | None = None,
     register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> bytes:
     """The Atom feed of ``timeline`` as UTF-8 bytes, identical for identical input.
 
@@ -272,7 +274,8 @@ def render_atom(
     ``has_compare`` says which compare pages the site has (default: all). The feed's
     ``updated`` is the date of its newest entry, never the build time.
     ``register``, when given, adds the subprocessor list's changes as of the
-    timeline's date; its page is published under ``register_path``.
+    timeline's date; its page is published under ``register_path``. Every time
+    stamp is 00:00 of its day in the agreement's ``zone``.
     """
     where = addresses(site_url, base_path)
     entries: list[FeedItem | RegisterFeedItem] = list(feed_entries(timeline, where, has_compare))
@@ -291,7 +294,7 @@ def render_atom(
     if register is not None:
         subtitle += " Notice of every change to the list of subprocessors, and of the end of each objection window."
     feed.subtitle(subtitle)
-    feed.updated(midnight_utc(entries[0].day) if entries else EMPTY_FEED_UPDATED)
+    feed.updated(day_start(entries[0].day, zone) if entries else EMPTY_FEED_UPDATED)
     feed.author({"name": xml_text(author or document_title)})
     feed.link(href=where.feed(), rel="self", type="application/atom+xml")
     feed.link(href=where.index(), rel="alternate", type="text/html")
@@ -299,9 +302,9 @@ def render_atom(
     feed.language("en")
     for item in entries:
         if isinstance(item, RegisterFeedItem):
-            _add_register_entry(feed, item)
+            _add_register_entry(feed, item, zone)
             continue
-        stamp = midnight_utc(item.day)
+        stamp = day_start(item.day, zone)
         fe = feed.add_entry(order="append")
         fe.id(where.event_id(item.revision, item.event.slug))
         fe.title(xml_text(item.title))
@@ -514,8 +517,8 @@ def _announced_summary(entry: ChangeEntry) -> str:
     return f"{announced}; may start on {change.effective.isoformat()} ({notice} of notice).{objection}{what}"
 
 
-def _add_register_entry(feed: FeedGenerator, item: RegisterFeedItem) -> None:
-    stamp = midnight_utc(item.day)
+def _add_register_entry(feed: FeedGenerator, item: RegisterFeedItem, zone: Zone) -> None:
+    stamp = day_start(item.day, zone)
     fe = feed.add_entry(order="append")
     fe.id(item.id)
     fe.title(xml_text(item.title))

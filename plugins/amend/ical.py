@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import icalendar
 
@@ -35,7 +35,7 @@ from .feeds import (
     Addresses,
     CompareCheck,
     addresses,
-    midnight_utc,
+    day_start,
     notice_baseline,
     notice_phrase,
     plural_days,
@@ -45,6 +45,7 @@ from .feeds import (
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, ChangeStatus, Register, register_timeline
 from .timeline import Entry, Timeline
+from .zone import UTC_ZONE, Zone
 
 PRODID = "-//amend//Revision calendar 1.0//EN"
 
@@ -58,6 +59,7 @@ def render_ics(
     has_compare: CompareCheck | None = None,
     register: Register | None = None,
     register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> bytes:
     """The calendar of ``timeline`` as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
 
@@ -65,7 +67,8 @@ def render_ics(
     document's title followed by "revisions". ``has_compare`` says which
     compare pages the site has (default: all). ``register``, when given, adds
     the subprocessor list's dates as of the timeline's date; its page is
-    published under ``register_path``.
+    published under ``register_path``. Events are whole days of the agreement's
+    ``zone``; their DTSTAMP is 00:00 of the announcement day there, in UTC.
     """
     where = addresses(site_url, base_path)
     if not where.host:
@@ -81,6 +84,8 @@ def render_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    if zone != UTC_ZONE:
+        calendar.add("x-wr-timezone", zone.name)  # the zone whose days the all-day events are
     description = "Effective dates of every revision and the last day of each open notice window."
     if register is not None:
         description += (
@@ -96,12 +101,12 @@ def render_ics(
     events: list[tuple[date, int, str, icalendar.Event]] = []
     for entry in timeline.published:
         revision = entry.revision
-        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare)))
+        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare, zone)))
         if entry.status is Status.UPCOMING:
-            notice = _notice_event(timeline, entry, where, has_compare)
+            notice = _notice_event(timeline, entry, where, has_compare, zone)
             events.append((notice_window_end(revision), 0, revision.id, notice))
     if register is not None:
-        events.extend(register_events(register, timeline.as_of, site_url, register_path))
+        events.extend(register_events(register, timeline.as_of, site_url, register_path, zone))
     for _, _, _, event in sorted(events, key=lambda e: e[:3]):
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -113,7 +118,7 @@ def notice_window_end(revision: Revision) -> date:
 
 
 def _effective_event(
-    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None, zone: Zone
 ) -> icalendar.Event:
     revision = entry.revision
     replaced = replaced_revision(timeline, entry, has_compare)
@@ -133,11 +138,12 @@ def _effective_event(
         summary=f"{revision.title} {revision.id} takes effect",
         description="\n".join(lines),
         url=where.page(revision.id) if where.host else None,
+        zone=zone,
     )
 
 
 def _notice_event(
-    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None, zone: Zone
 ) -> icalendar.Event:
     revision = entry.revision
     baseline = notice_baseline(timeline, entry, has_compare)
@@ -157,23 +163,26 @@ def _notice_event(
         summary=f"Notice window ends: {revision.title} {revision.id} takes effect tomorrow",
         description="\n".join(lines),
         url=(where.compare(baseline.id, revision.id) if baseline else where.page(revision.id)) if where.host else None,
+        zone=zone,
     )
 
 
 def _event(
-    *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None
+    *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None, zone: Zone
 ) -> icalendar.Event:
     return _whole_day_event(
-        uid=uid, announced=revision.posted, day=day, summary=summary, description=description, url=url
+        uid=uid, announced=revision.posted, day=day, summary=summary, description=description, url=url, zone=zone
     )
 
 
 def _whole_day_event(
-    *, uid: str, announced: date, day: date, summary: str, description: str, url: str | None
+    *, uid: str, announced: date, day: date, summary: str, description: str, url: str | None, zone: Zone
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
-    event.add("dtstamp", midnight_utc(announced))  # when these dates were announced, never the build time
+    # When these dates were announced (00:00 of that day in the agreement's zone), never the build time;
+    # RFC 5545 3.8.7.2 wants DTSTAMP in UTC.
+    event.add("dtstamp", day_start(announced, zone).astimezone(UTC))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day (RFC 5545 3.6.1)
     event.add("summary", summary)
@@ -200,7 +209,11 @@ def _uid(where: Addresses, revision: Revision, event: str) -> str:
 
 
 def register_events(
-    register: Register, as_of: date, site_url: str, register_path: str = DEFAULT_REGISTER_PATH
+    register: Register,
+    as_of: date,
+    site_url: str,
+    register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> list[tuple[date, int, str, icalendar.Event]]:
     """The register's events as of ``as_of``, each with the key the calendar sorts by.
 
@@ -216,14 +229,14 @@ def register_events(
         change = entry.change
         if change.kind is ChangeKind.WITHDRAWAL or entry.status is ChangeStatus.WITHDRAWN:
             continue
-        out.append((change.effective, 3, change.id, _change_event(entry, where)))
+        out.append((change.effective, 3, change.id, _change_event(entry, where, zone)))
         closes = change.objection_closes
         if closes is not None and entry.objection_open(as_of):
-            out.append((closes, 2, change.id, _objection_event(entry, closes, where)))
+            out.append((closes, 2, change.id, _objection_event(entry, closes, where, zone)))
     return out
 
 
-def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
+def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -248,10 +261,11 @@ def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
         summary=summary,
         description="\n".join(lines),
         url=page if where.host else None,
+        zone=zone,
     )
 
 
-def _objection_event(entry: ChangeEntry, closes: date, where: Addresses) -> icalendar.Event:
+def _objection_event(entry: ChangeEntry, closes: date, where: Addresses, zone: Zone) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -271,6 +285,7 @@ def _objection_event(entry: ChangeEntry, closes: date, where: Addresses) -> ical
         summary=f"Objection window ends: {sub.name} (subprocessor)",
         description="\n".join(lines),
         url=page if where.host else None,
+        zone=zone,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -31,6 +31,7 @@ from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
 from .settings import AS_OF_VARIABLE, Settings, first_date
+from .zone import DEFAULT_ZONE, Zone, parse_zone
 
 log = get_plugin_logger(__name__)
 
@@ -71,14 +72,18 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """A mailto: or https: URL sent as the List-Unsubscribe header of every notice (optional)."""
     notice_ledger = c.Type(str, default="notice-ledger.yml")
     """The record of every notice sent, relative to mkdocs.yml; the notice pages show it."""
+    timezone = c.Type(str, default=DEFAULT_ZONE)
+    """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is."""
     all_pairs_limit = c.Type(int, default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""
 
 
-def resolve_as_of(configured: str | None) -> date:
+def resolve_as_of(configured: str | None, zone: Zone) -> date:
+    """``as_of``, else ``AMEND_AS_OF``, else today in the agreement's time zone."""
     try:
-        return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), date.today())
+        today = zone.day_at(datetime.now(UTC))
+        return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), today)
     except ValueError as error:
         raise PluginError(f"amend: {error}") from None
 
@@ -113,8 +118,13 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             objection_address=self.config.objection_address,
             list_unsubscribe=self.config.list_unsubscribe,
             notice_ledger=self.config.notice_ledger,
+            timezone=self.config.timezone,
         )
-        as_of = resolve_as_of(self.config.as_of)
+        try:
+            zone = parse_zone(self.config.timezone)
+        except ValueError as error:
+            raise PluginError(f"amend: {error}") from None
+        as_of = resolve_as_of(self.config.as_of, zone)
         publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))

@@ -3,7 +3,8 @@
 The only module that imports GitPython (STYLE "Shape"). For every revision
 file it reads, from the first-parent history of the main branch (or of the
 ``--base`` ref of a pull request), the day the file first reached main — the
-committer date, in UTC, of the commit that added it — and every later commit
+committer date, read in the agreement's time zone (:mod:`amend.zone`), of the
+commit that added it — and every later commit
 that changed its text; then what the working tree (or the pull request)
 changes on top of that. ``check_history`` applies the rules of SPEC "Revision
 timeline and the notice window" to those facts:
@@ -33,7 +34,7 @@ import enum
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 import git
@@ -42,6 +43,7 @@ from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
 from .register import Announced, Register, announced_fields, check_kept, parse_register
 from .timeline import DEFAULT_NOTICE_DAYS
+from .zone import UTC_ZONE, Zone
 
 SHORT = 7  # characters of a commit id shown in messages
 SETTINGS_FILE = "mkdocs.yml"  # where history_baseline is set (the amend plugin block)
@@ -60,7 +62,7 @@ class Version:
     """One state of a revision file: a commit on main's first-parent line, or the pending change.
 
     ``blob`` is the git object id of the text (``None`` once the file is deleted);
-    ``day`` is the committer date in UTC, or the as-of date for a change that is
+    ``day`` is the committer date's day in the agreement's zone, or the as-of date for a change that is
     not on main yet (``commit`` is ``None`` then).
     """
 
@@ -158,6 +160,7 @@ def read_history(
     base: str | None = None,
     baseline: str | None = None,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> History | Unavailable:
     """The history of every revision file in ``folder`` on main, and the change on top of it.
 
@@ -170,7 +173,7 @@ def read_history(
     shown_root = shown_root if shown_root is not None else root
     folder_shown = _shown(folder, shown_root)
     try:
-        return _read(root, folder, as_of, base, baseline, shown_root, folder_shown)
+        return _read(root, folder, as_of, base, baseline, shown_root, folder_shown, zone)
     except git.GitCommandNotFound:
         return Unavailable(
             note="history not checked: the git command is not installed, "
@@ -190,6 +193,7 @@ def _read(
     baseline: str | None,
     shown_root: Path,
     folder_shown: str,
+    zone: Zone,
 ) -> History | Unavailable:
     start = folder if folder.is_dir() else root
     try:
@@ -200,7 +204,7 @@ def _read(
             "so immutability and back-dating were not verified"
         )
     try:
-        return _read_repo(repo, folder, as_of, base, baseline, shown_root, folder_shown)
+        return _read_repo(repo, folder, as_of, base, baseline, shown_root, folder_shown, zone)
     finally:
         repo.close()  # ends the git processes GitPython keeps open for reading objects
 
@@ -213,6 +217,7 @@ def _read_repo(
     baseline: str | None,
     shown_root: Path,
     folder_shown: str,
+    zone: Zone,
 ) -> History | Unavailable:
     if repo.working_tree_dir is None:
         return Unavailable(note="history not checked: the repository has no working tree")
@@ -272,11 +277,11 @@ def _read_repo(
     pathspec = folder_path.as_posix() + "/" if folder_path.as_posix() != "." else "."
     states: dict[str, list[Version]] = {}
     if baseline_commit is not None:
-        imported_day = _commit_day(repo, baseline_commit)
+        imported_day = _commit_day(repo, baseline_commit, zone)
         for path, blob in _tree_files(repo, baseline_commit, pathspec, folder_path).items():
             states[path] = [Version(baseline_commit, imported_day, blob, _posted(blobs.text(blob))[0], imported=True)]
 
-    commits = _first_parent_changes(repo, main, baseline_commit, pathspec, folder_path)
+    commits = _first_parent_changes(repo, main, baseline_commit, pathspec, folder_path, zone)
     for commit, day, touched in commits:
         for path, changed_to in touched:
             posted = _posted(blobs.text(changed_to))[0] if changed_to is not None else None
@@ -342,16 +347,17 @@ def _resolve(repo: git.Repo, ref: str) -> str | None:
         return None
 
 
-def _commit_day(repo: git.Repo, commit: str) -> date:
-    return _utc_day(int(repo.git.show("-s", "--format=%ct", commit).strip()))
+def _commit_day(repo: git.Repo, commit: str, zone: Zone) -> date:
+    """The day ``commit`` reached main: its committer date, in the agreement's zone.
 
-
-def _utc_day(timestamp: int) -> date:
-    return datetime.fromtimestamp(timestamp, tz=UTC).date()
+    A merge at 17:30 in California on 2026-11-16 is 01:30 UTC on the 17th; with
+    ``timezone: America/Los_Angeles`` it reached main on the 16th.
+    """
+    return zone.day_of_timestamp(int(repo.git.show("-s", "--format=%ct", commit).strip()))
 
 
 def _first_parent_changes(
-    repo: git.Repo, main: str, baseline: str | None, pathspec: str, folder: PurePosixPath
+    repo: git.Repo, main: str, baseline: str | None, pathspec: str, folder: PurePosixPath, zone: Zone
 ) -> list[tuple[str, date, list[tuple[str, str | None]]]]:
     """Oldest first: each first-parent commit touching the folder, with its day and (path, new blob) pairs.
 
@@ -386,7 +392,7 @@ def _first_parent_changes(
                 continue  # not a revision file, or only its mode changed
             changes.append((path, None if status == "D" else new_blob))
         if changes:
-            commits.append((commit, _utc_day(int(stamp)), changes))
+            commits.append((commit, zone.day_of_timestamp(int(stamp)), changes))
     commits.reverse()
     return commits
 
@@ -594,9 +600,10 @@ def check_provenance(
     baseline: str | None = None,
     notice_days: int = DEFAULT_NOTICE_DAYS,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> tuple[list[Problem], str | None]:
     """Read the history and apply the rules: (problems, a note when history was not checked)."""
-    history = read_history(root, folder, as_of, base=base, baseline=baseline, shown_root=shown_root)
+    history = read_history(root, folder, as_of, base=base, baseline=baseline, shown_root=shown_root, zone=zone)
     if isinstance(history, Unavailable):
         return list(history.problems), history.note
     return check_history(history, notice_days), None
@@ -614,6 +621,7 @@ def check_register_provenance(
     baseline: str | None = None,
     notice_days: int = DEFAULT_NOTICE_DAYS,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> list[Problem]:
     """A past announcement in the register is never edited on main (issue "subcontractor register").
 
@@ -632,7 +640,7 @@ def check_register_provenance(
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return []
     try:
-        versions = _register_versions(repo, register_file, as_of, base, baseline)
+        versions = _register_versions(repo, register_file, as_of, base, baseline, zone)
     except git.GitCommandError:
         return []
     finally:
@@ -710,7 +718,7 @@ def _backdated_announcements(
 
 
 def _register_versions(
-    repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None
+    repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None, zone: Zone
 ) -> list[tuple[str | None, date, str | None]]:
     """Oldest first: (commit, day it reached main, text or None when deleted); the working tree last, dated as_of."""
     if repo.working_tree_dir is None or repo.git.rev_parse("--is-shallow-repository").strip() == "true":
@@ -728,10 +736,12 @@ def _register_versions(
     log = repo.git.log("--first-parent", "--diff-merges=first-parent", "--format=%H %ct", span, "--", relative)
     versions: list[tuple[str | None, date, str | None]] = []
     if baseline_commit is not None:
-        versions.append((baseline_commit, _commit_day(repo, baseline_commit), _show(repo, baseline_commit, relative)))
+        versions.append(
+            (baseline_commit, _commit_day(repo, baseline_commit, zone), _show(repo, baseline_commit, relative))
+        )
     for line in reversed(log.splitlines()):
         commit, stamp = line.split()
-        versions.append((commit, _utc_day(int(stamp)), _show(repo, commit, relative)))
+        versions.append((commit, zone.day_of_timestamp(int(stamp)), _show(repo, commit, relative)))
     working = _decode(register_file.read_bytes()) if register_file.is_file() else None
     if working != _show(repo, _pending_base(repo, main, base), relative):
         versions.append((None, as_of, working))

@@ -217,10 +217,17 @@ class Publication:
                 title=title,
                 author=self.settings.organization,
                 has_compare=self.plan.has_compare,
+                zone=self.settings.zone,
                 **register,
             ),
             urls.calendar(): render_ics(
-                self.timeline, site_url, urls.prefix, title=title, has_compare=self.plan.has_compare, **register
+                self.timeline,
+                site_url,
+                urls.prefix,
+                title=title,
+                has_compare=self.plan.has_compare,
+                zone=self.settings.zone,
+                **register,
             ),
         }
 
@@ -328,6 +335,7 @@ def prepare_publication(
     )
     public = tuple(n for n in notices if ledger.sent(n.id) is not None or n.due(as_of))
     plan = replace(plan, notices=tuple(n.id for n in public))
+    plan = replace(plan, zone=settings.zone.name, zone_label=settings.zone.label)
     publication = Publication(
         settings=settings,
         timeline=timeline,

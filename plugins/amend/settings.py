@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .timeline import DEFAULT_NOTICE_DAYS
+from .zone import DEFAULT_ZONE, Zone, parse_zone
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
 
@@ -59,6 +60,13 @@ class Settings:
     objection_address: str = ""  # where customers object to a subprocessor change (a prefilled mailto:)
     list_unsubscribe: str = ""  # a mailto: or https: URL, sent as the List-Unsubscribe header when given
     notice_ledger: str = "notice-ledger.yml"  # the record of every notice sent, relative to root
+    # The agreement's time zone (IANA name): the day a date starts, the day a commit reached main, "today".
+    timezone: str = DEFAULT_ZONE
+
+    @property
+    def zone(self) -> Zone:
+        """The agreement's time zone; ValueError with the message to show when ``timezone`` names none."""
+        return parse_zone(self.timezone)
 
     @property
     def register_path(self) -> Path:
@@ -106,6 +114,8 @@ def load_settings(root: Path) -> Settings:
     renamed = {"revisions": "revisions_dir"}
     options = {renamed.get(k, k): v for k, v in options.items()}
     known = {k: v for k, v in options.items() if k in Settings.__dataclass_fields__ and k not in ("root", "site_url")}
+    if "timezone" in known:
+        known["timezone"] = str(known["timezone"] or DEFAULT_ZONE)
     if "history_baseline" in known:
         known["history_baseline"] = str(known["history_baseline"])  # an all-digit commit id reads as a number
     return Settings(root=root, site_url=site_url, **known)
