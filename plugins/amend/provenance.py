@@ -9,8 +9,10 @@ that changed its text; then what the working tree (or the pull request)
 changes on top of that. ``check_history`` applies the rules of SPEC "Revision
 timeline and the notice window" to those facts:
 
-- a revision is immutable once its posted day has passed: a change committed on
-  a later day is a violation (a change on or before the posted day is allowed),
+- a revision is immutable from the first moment it was public: the start of
+  its posted day in the agreement's zone (the morning publish), or the commit
+  that brought it to main if that was later. A change committed on or after the
+  posted day is a violation (only a draft, before its posted day, may change),
   and so is deleting it on or after the posted day;
 - ``posted`` may not be earlier than the day the file first reached main (nor
   may a later commit move it to a day already past): notice cannot be given
@@ -41,7 +43,7 @@ import git
 
 from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
-from .register import Announced, Register, announced_fields, check_kept, parse_register
+from .register import Announced, Register, Subprocessor, announced_fields, check_kept, parse_register
 from .timeline import DEFAULT_NOTICE_DAYS
 from .zone import UTC_ZONE, Zone
 
@@ -511,13 +513,25 @@ def check_file_history(
         if locked is not None and version.blob == locked:
             locked, broken, public = None, [], version  # the posted text is back: reverted
             continue
-        if public.posted is not None and version.day > public.posted:
+        if _locked(public, version.day):
             locked = locked or public.blob
             broken.append(_changed(file, version, public, restore_ref))
         elif version.posted is not None and version.posted != public.posted and version.posted < version.day:
             backdated.append(_backdated(file, version, public, notice_days))
         public = version
     return backdated + (broken if locked is not None else [])
+
+
+def _locked(public: Version, day: date) -> bool:
+    """Whether the text of ``public`` was already public on ``day``, so a change that day breaks it.
+
+    Public from 00:00 of its posted day in the agreement's zone (the day the
+    publish shows it), or from the commit that brought it to main when that came
+    later; either way every change on or after the posted day is too late. Before
+    this rule, edits "up to and including the posted day" were allowed, and a
+    retention period could change after the morning publish without a trace.
+    """
+    return public.posted is not None and day >= public.posted
 
 
 def _states(file: FileHistory) -> Iterable[Version]:
@@ -664,13 +678,15 @@ def check_register_provenance(
     if current is None:
         return []  # its own problems are reported by the register check
     # Each field's authority is the first version of main in which it was public: a later
-    # edit does not become the new truth by having been committed.
+    # edit does not become the new truth by having been committed. A version's fields are
+    # public until the next version replaced it, on that version's day included: what was
+    # announced by then had been on the site since 00:00 (or since its own commit).
     reference: Announced = {}
     origin: dict[tuple[str, str], str | None] = {}
     for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
         if earlier is None:
             continue
-        for field_key, value in announced_fields(earlier, next_day - timedelta(days=1)).items():
+        for field_key, value in announced_fields(earlier, next_day).items():
             if field_key not in reference:
                 reference[field_key] = value
                 origin[field_key] = commit
@@ -679,42 +695,89 @@ def check_register_provenance(
         fields = {k: v for k, v in reference.items() if origin[k] == commit}
         where = f"as published in commit {commit[:7]}" if commit else "as published"
         problems += check_kept(fields, current, where)
-    return problems + _backdated_announcements(parsed, current, shown)
+    return problems + _backdated_events(parsed, current, shown)
 
 
-def _backdated_announcements(
+# The register's dated events: each says when something was announced or happens, so none may be
+# dated before the day it reached main (issue "Dates that hold up": a back-dated 'withdrawn' once
+# made a subprocessor that had processed PHI for months "never start").
+EVENT_KEYS = ("announced", "end_announced", "ends", "withdrawn")
+_EVENT_FIXES = {
+    "announced": "(and starts to keep the notice window)",
+    "end_announced": "(and ends on or after it)",
+    "ends": "(on or after end_announced)",
+    "withdrawn": "(before starts; once a subprocessor has started, end it instead)",
+}
+
+
+def _backdated_events(
     parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str
 ) -> list[Problem]:
-    """An announcement gives notice from the day it reaches main: its ``announced`` date may not be earlier.
+    """Every event date of the register is no earlier than the day it reached main with that value.
 
-    The register's first version on record (the file's first commit after the
-    baseline, or the baseline's own) is an import of what was published before
-    the repository: its dates are taken as given.
+    A date "reached main" in the oldest version of the unbroken run of versions,
+    up to the current one, that gives it the same value: moving a date later
+    re-dates it. The register's first version on record (the file's first
+    commit after the baseline, or the baseline's own) is an import of what was
+    published before the repository: its dates are taken as given.
     """
-    first_seen: dict[str, tuple[str | None, date]] = {}
-    imported = False  # the first version that exists is the import
-    for commit, day, register in parsed:
-        if register is None:
-            continue
-        for sub in register.subprocessors:
-            if sub.key not in first_seen:
-                first_seen[sub.key] = (commit, day) if imported else (commit, date.min)
-        imported = True
+    existing = [(commit, day, register) for commit, day, register in parsed if register is not None]
     problems: list[Problem] = []
     for sub in current.subprocessors:
-        commit, day = first_seen.get(sub.key, (None, date.min))
-        if sub.announced < day:
+        for key in EVENT_KEYS:
+            value = getattr(sub, key)
+            if value is None:
+                continue
+            arrived = _arrival(existing, sub.name, key, value)
+            if arrived is None:
+                continue
+            commit, day = arrived
             where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+            if key == "withdrawn" and day >= sub.starts:
+                problems.append(_withdrawn_after_start(shown, sub, where, day))
+                continue
+            if value >= day:
+                continue
+            if key == "announced":
+                what = f"subprocessor '{sub.name}' is back-dated: announced {value} is earlier than the day it"
+            else:
+                what = f"'{key}' of subprocessor '{sub.name}' is back-dated: {value} is earlier than the day it"
             problems.append(
                 Problem(
                     shown,
-                    sub.lines.get("announced", sub.line),
-                    f"subprocessor '{sub.name}' is back-dated: announced {sub.announced} is earlier than the day it "
-                    f"reached main ({where}); notice runs from publication: set announced to {day} or later "
-                    "(and starts to keep the notice window)",
+                    sub.lines.get(key, sub.line),
+                    f"{what} reached main ({where}); notice runs from publication: set {key} to {day} or later "
+                    f"{_EVENT_FIXES[key]}",
                 )
             )
     return problems
+
+
+def _withdrawn_after_start(shown: str, sub: Subprocessor, where: str, day: date) -> Problem:
+    """A withdrawal that reached main once the subprocessor had started: it did process PHI."""
+    return Problem(
+        shown,
+        sub.lines.get("withdrawn", sub.line),
+        f"'withdrawn' of subprocessor '{sub.name}' reached main ({where}) after it started on {sub.starts}; a "
+        "subprocessor that has started may have processed PHI and is never withdrawn: remove 'withdrawn' and end it "
+        f"instead (end_announced: {day} and ends: the first day it no longer processes PHI)",
+    )
+
+
+def _arrival(
+    existing: list[tuple[str | None, date, Register | None]], name: str, key: str, value: object
+) -> tuple[str | None, date] | None:
+    """(commit, day) of the version where ``name``'s ``key`` took ``value``; None when imported with it."""
+    arrived: tuple[str | None, date, int] | None = None
+    for index in range(len(existing) - 1, -1, -1):
+        commit, day, register = existing[index]
+        entry = register.find(name) if register is not None else None
+        if entry is None or getattr(entry, key) != value:
+            break
+        arrived = (commit, day, index)
+    if arrived is None or arrived[2] == 0:
+        return None
+    return arrived[0], arrived[1]
 
 
 def _register_versions(

@@ -916,7 +916,8 @@ def check_register(register: Register) -> list[Problem]:
     at least ``notice_days`` (of the term in force that day) before it
     starts, and starts only after its objection window has closed; dates
     are ordered: announced <= starts < ends, announced <= end_announced <=
-    ends, announced <= withdrawn < starts.
+    ends, announced <= withdrawn < starts; a successor named in ``replaced_by``
+    is announced on or before the ``end_announced`` that names it.
     """
     problems: list[Problem] = []
     path = register.path
@@ -975,7 +976,32 @@ def check_register(register: Register) -> list[Problem]:
                 )
         if sub.end_announced is not None and sub.ends is not None:
             problems.extend(_check_end(register, sub))
+        problems.extend(_check_successor_announced(register, sub))
     return problems
+
+
+def _check_successor_announced(register: Register, sub: Subprocessor) -> list[Problem]:
+    """A successor named in ``replaced_by`` is announced no later than the end that names it.
+
+    The end is published on ``end_announced`` with its successor's name; a
+    successor announced later would have its name on the site (and in the
+    feed) before its own announcement, weeks before customers could object.
+    """
+    if sub.replaced_by is None or sub.end_announced is None:
+        return []
+    successor = register.find(sub.replaced_by)
+    if successor is None or successor.announced <= sub.end_announced:
+        return []
+    return [
+        Problem(
+            register.path,
+            sub.lines.get("replaced_by", sub.line),
+            f"'replaced_by' names '{successor.name}', announced {successor.announced}, after this end is announced "
+            f"(end_announced {sub.end_announced}); a successor is never named before its own announcement: announce "
+            f"'{successor.name}' on or before {sub.end_announced}, or set end_announced to {successor.announced} "
+            "or later",
+        )
+    ]
 
 
 def _check_end(register: Register, sub: Subprocessor) -> list[Problem]:
