@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .problems import Problem, render_problems
-from .publication import load_site_register
+from .publication import load_site_register, load_site_withdrawals
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
 from .timeline import build_timeline
@@ -55,6 +55,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
     problems += load_site_register(settings, loaded.revisions)[1]
+    problems += load_site_withdrawals(settings, loaded.revisions)[1]
     notes: list[str] = []
     history_check = HISTORY_CHECK
     if args.no_history:
@@ -103,7 +104,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     if loaded.problems:
         print(render_problems(loaded.problems))
         return 1
-    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
+    withdrawals, problems = load_site_withdrawals(settings, loaded.revisions)
+    if problems:
+        print(render_problems(problems))
+        return 1
+    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days, withdrawals)
     rows = [
         {
             "id": e.id,
@@ -130,6 +135,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             extra = f"  takes effect in {row['days_left']} days"
         elif row["status"] == "draft":
             extra = "  not published yet"
+        elif row["status"] == "withdrawn":
+            extra = "  withdrawn: never takes effect"
         elif row["superseded_by"]:
             extra = f"  superseded by {row['superseded_by']}"
         print(

@@ -24,6 +24,7 @@ from .provenance import (
     check_history,
     check_provenance,
     check_register_provenance,
+    check_withdrawal_provenance,
     read_history,
 )
 from .report import FileChange, render_pr_report
@@ -54,6 +55,15 @@ def history_check(
             base=base,
             baseline=_baseline(settings),
             notice_days=settings.notice_days,
+            shown_root=settings.root,
+            zone=settings.zone,
+        )
+        problems += check_withdrawal_provenance(
+            settings.root,
+            settings.withdrawals_path,
+            as_of,
+            base=base,
+            baseline=_baseline(settings),
             shown_root=settings.root,
             zone=settings.zone,
         )

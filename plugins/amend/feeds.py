@@ -52,6 +52,7 @@ class Event(enum.StrEnum):
 
     POSTED = "posted"
     IN_FORCE = "in force"
+    WITHDRAWN = "withdrawn"  # an upcoming revision called off: it never takes effect
 
     @property
     def slug(self) -> str:
@@ -212,7 +213,8 @@ class FeedItem:
     @property
     def order(self) -> tuple[date, int, str]:
         # On one day, a revision takes effect after it is posted (a first revision does both at once).
-        return (self.day, 0 if self.event is Event.POSTED else 1, self.revision.id)
+        rank = {Event.POSTED: 0, Event.IN_FORCE: 1, Event.WITHDRAWN: 2}[self.event]
+        return (self.day, rank, self.revision.id)
 
 
 def feed_entries(timeline: Timeline, where: Addresses, has_compare: CompareCheck | None = None) -> list[FeedItem]:
@@ -235,7 +237,26 @@ def feed_entries(timeline: Timeline, where: Addresses, has_compare: CompareCheck
                 compare_title=f"Changes against revision {baseline.id}" if baseline else None,
             )
         )
-        if revision.effective <= timeline.as_of:
+        if entry.withdrawal is not None:
+            withdrawal = entry.withdrawal
+            entries.append(
+                FeedItem(
+                    revision=revision,
+                    event=Event.WITHDRAWN,
+                    day=withdrawal.day,
+                    title=f"{name} withdrawn: it will not take effect on {revision.effective.isoformat()}",
+                    summary=(
+                        f"Withdrawn on {withdrawal.day.isoformat()}: {withdrawal.reason} It was posted on "
+                        f"{revision.posted.isoformat()} to take effect on {revision.effective.isoformat()}; it never "
+                        "takes effect, and the notice it gave no longer counts."
+                    ),
+                    page=where.page(revision.id),
+                    pdf=where.pdf(revision.id),
+                    compare=None,
+                    compare_title=None,
+                )
+            )
+        elif revision.effective <= timeline.as_of:
             replaced = replaced_revision(timeline, entry, has_compare)
             replacing = f", replacing revision {replaced.id}" if replaced else ""
             entries.append(
@@ -350,6 +371,8 @@ def _entry_html(item: FeedItem) -> str:
     if item.compare and item.compare_title:
         rows.append(f'<li><a href="{esc(item.compare)}">{esc(item.compare_title)} (redline)</a></li>')
     revision = item.revision
+    if item.event is Event.WITHDRAWN:
+        return f"<p>{esc(item.summary)}</p><p>{esc(revision.summary)}</p><ul>{''.join(rows)}</ul>"
     dates = f"<p>{esc(notice_phrase(revision))}.</p>"
     return f"<p>{esc(revision.summary)}</p>{dates}<ul>{''.join(rows)}</ul>"
 

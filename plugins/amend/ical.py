@@ -102,7 +102,8 @@ def render_ics(
     for entry in timeline.published:
         revision = entry.revision
         events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare, zone)))
-        if entry.status is Status.UPCOMING:
+        if entry.status in (Status.UPCOMING, Status.WITHDRAWN):
+            # A withdrawn revision's notice event is sent once more, cancelled, so calendars drop it.
             notice = _notice_event(timeline, entry, where, has_compare, zone)
             events.append((notice_window_end(revision), 0, revision.id, notice))
     if register is not None:
@@ -133,7 +134,7 @@ def _effective_event(
         lines.append(f"Changes against revision {replaced.id}: {where.compare(replaced.id, revision.id)}")
     return _event(
         uid=_uid(where, revision, "effective"),
-        revision=revision,
+        entry=entry,
         day=revision.effective,
         summary=f"{revision.title} {revision.id} takes effect",
         description="\n".join(lines),
@@ -158,7 +159,7 @@ def _notice_event(
     lines += [f"Read it: {where.page(revision.id)}", f"PDF: {where.pdf(revision.id)}"]
     return _event(
         uid=_uid(where, revision, "notice-window-end"),
-        revision=revision,
+        entry=entry,
         day=notice_window_end(revision),
         summary=f"Notice window ends: {revision.title} {revision.id} takes effect tomorrow",
         description="\n".join(lines),
@@ -168,21 +169,56 @@ def _notice_event(
 
 
 def _event(
-    *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None, zone: Zone
+    *,
+    uid: str,
+    entry: Entry,
+    day: date,
+    summary: str,
+    description: str,
+    url: str | None,
+    zone: Zone,
 ) -> icalendar.Event:
+    revision, withdrawal = entry.revision, entry.withdrawal
+    if withdrawal is not None:
+        summary = f"Cancelled (revision withdrawn): {summary}"
+        description = f"Withdrawn on {withdrawal.day.isoformat()}: {withdrawal.reason}\n\n{description}"
     return _whole_day_event(
-        uid=uid, announced=revision.posted, day=day, summary=summary, description=description, url=url, zone=zone
+        uid=uid,
+        announced=revision.posted,
+        day=day,
+        summary=summary,
+        description=description,
+        url=url,
+        zone=zone,
+        cancelled=withdrawal.day if withdrawal is not None else None,
     )
 
 
 def _whole_day_event(
-    *, uid: str, announced: date, day: date, summary: str, description: str, url: str | None, zone: Zone
+    *,
+    uid: str,
+    announced: date,
+    day: date,
+    summary: str,
+    description: str,
+    url: str | None,
+    zone: Zone,
+    cancelled: date | None = None,
 ) -> icalendar.Event:
+    """One all-day event; ``cancelled`` (the day it was called off) sends it as a cancellation.
+
+    A cancellation keeps the UID, raises SEQUENCE to 1 and says STATUS:CANCELLED
+    (RFC 5545 3.8.1.11, 3.8.7.4), so a subscribed calendar removes or strikes
+    the event instead of keeping a date that no longer holds.
+    """
     event = icalendar.Event()
     event.add("uid", uid)
-    # When these dates were announced (00:00 of that day in the agreement's zone), never the build time;
-    # RFC 5545 3.8.7.2 wants DTSTAMP in UTC.
-    event.add("dtstamp", day_start(announced, zone).astimezone(UTC))
+    # When these dates were announced, or called off (00:00 of that day in the agreement's zone), never the
+    # build time; RFC 5545 3.8.7.2 wants DTSTAMP in UTC.
+    event.add("dtstamp", day_start(cancelled or announced, zone).astimezone(UTC))
+    if cancelled is not None:
+        event.add("sequence", 1)
+        event.add("status", "CANCELLED")
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day (RFC 5545 3.6.1)
     event.add("summary", summary)
@@ -227,16 +263,17 @@ def register_events(
     out: list[tuple[date, int, str, icalendar.Event]] = []
     for entry in changes.published:
         change = entry.change
-        if change.kind is ChangeKind.WITHDRAWAL or entry.status is ChangeStatus.WITHDRAWN:
-            continue
-        out.append((change.effective, 3, change.id, _change_event(entry, where, zone)))
+        if change.kind is ChangeKind.WITHDRAWAL:
+            continue  # the withdrawal itself is no date to keep: it cancels the addition's events below
+        cancelled = change.subprocessor.withdrawn if entry.status is ChangeStatus.WITHDRAWN else None
+        out.append((change.effective, 3, change.id, _change_event(entry, where, zone, cancelled)))
         closes = change.objection_closes
-        if closes is not None and entry.objection_open(as_of):
-            out.append((closes, 2, change.id, _objection_event(entry, closes, where, zone)))
+        if closes is not None and (entry.objection_open(as_of) or cancelled is not None):
+            out.append((closes, 2, change.id, _objection_event(entry, closes, where, zone, cancelled)))
     return out
 
 
-def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone) -> icalendar.Event:
+def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone, cancelled: date | None) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -254,6 +291,9 @@ def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone) -> icalendar
             lines.append(f"{change.replaced_by.name} takes over its work.")
         event = "ends"
     lines += ["", f"Announced {change.announced.isoformat()}.", f"The list of subprocessors: {page}"]
+    if cancelled is not None:
+        summary = f"Cancelled (addition withdrawn): {summary}"
+        lines.insert(0, f"Withdrawn on {cancelled.isoformat()}: {sub.name} will not process PHI.\n")
     return _whole_day_event(
         uid=_register_uid(where, change.id, event),
         announced=change.announced,
@@ -262,10 +302,13 @@ def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone) -> icalendar
         description="\n".join(lines),
         url=page if where.host else None,
         zone=zone,
+        cancelled=cancelled,
     )
 
 
-def _objection_event(entry: ChangeEntry, closes: date, where: Addresses, zone: Zone) -> icalendar.Event:
+def _objection_event(
+    entry: ChangeEntry, closes: date, where: Addresses, zone: Zone, cancelled: date | None
+) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -278,14 +321,18 @@ def _objection_event(entry: ChangeEntry, closes: date, where: Addresses, zone: Z
         "",
         f"The list of subprocessors: {page}",
     ]
+    if cancelled is not None:
+        lines.insert(0, f"Withdrawn on {cancelled.isoformat()}: {sub.name} will not process PHI.\n")
     return _whole_day_event(
         uid=_register_uid(where, change.id, "objection-window-end"),
         announced=change.announced,
         day=closes,
-        summary=f"Objection window ends: {sub.name} (subprocessor)",
+        summary=("Cancelled (addition withdrawn): " if cancelled else "")
+        + f"Objection window ends: {sub.name} (subprocessor)",
         description="\n".join(lines),
         url=page if where.host else None,
         zone=zone,
+        cancelled=cancelled,
     )
 
 

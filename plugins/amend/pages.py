@@ -36,6 +36,7 @@ STATUS_LABELS = {
     Status.UPCOMING: "Upcoming",
     Status.IN_FORCE: "In force",
     Status.SUPERSEDED: "Superseded",
+    Status.WITHDRAWN: "Withdrawn",
 }
 
 
@@ -137,6 +138,11 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
         )
     if entry.status is Status.IN_FORCE:
         notes.append(f"In force since {time_tag(rev.effective)}.")
+    if entry.status is Status.WITHDRAWN and entry.withdrawal is not None:
+        notes.append(
+            f"Withdrawn on {time_tag(entry.withdrawal.day)}: it never took effect, and the notice it gave no longer "
+            f"counts. Why: {escape(entry.withdrawal.reason)}"
+        )
     actions = [f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>']
     if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
         actions.append(

@@ -59,6 +59,8 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
     register = c.Type(str, default="subprocessors.yml")
     """The subprocessor register (YAML), relative to mkdocs.yml; published at security/subprocessors/ when present."""
+    withdrawals = c.Type(str, default="withdrawals.yml")
+    """Withdrawn revisions (YAML), relative to mkdocs.yml; absent file: none."""
     history_baseline = c.Type(str, default="")
     """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
     notice_to = c.Type(str, default="")
@@ -119,6 +121,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             list_unsubscribe=self.config.list_unsubscribe,
             notice_ledger=self.config.notice_ledger,
             timezone=self.config.timezone,
+            withdrawals=self.config.withdrawals,
         )
         try:
             zone = parse_zone(self.config.timezone)

@@ -45,6 +45,7 @@ from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
 from .register import Announced, Register, Subprocessor, announced_fields, check_kept, parse_register
 from .timeline import DEFAULT_NOTICE_DAYS
+from .withdrawals import parse_withdrawals
 from .zone import UTC_ZONE, Zone
 
 SHORT = 7  # characters of a commit id shown in messages
@@ -765,19 +766,106 @@ def _withdrawn_after_start(shown: str, sub: Subprocessor, where: str, day: date)
 
 
 def _arrival(
-    existing: list[tuple[str | None, date, Register | None]], name: str, key: str, value: object
+    existing: list[tuple[str | None, date, Register]], name: str, key: str, value: object
 ) -> tuple[str | None, date] | None:
     """(commit, day) of the version where ``name``'s ``key`` took ``value``; None when imported with it."""
     arrived: tuple[str | None, date, int] | None = None
     for index in range(len(existing) - 1, -1, -1):
         commit, day, register = existing[index]
-        entry = register.find(name) if register is not None else None
+        entry = register.find(name)
         if entry is None or getattr(entry, key) != value:
             break
         arrived = (commit, day, index)
     if arrived is None or arrived[2] == 0:
         return None
     return arrived[0], arrived[1]
+
+
+# --- withdrawn revisions (withdrawals.yml) -----------------------------------------------------------
+
+
+def check_withdrawal_provenance(
+    root: Path,
+    withdrawals_file: Path,
+    as_of: date,
+    *,
+    base: str | None = None,
+    baseline: str | None = None,
+    shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
+) -> list[Problem]:
+    """A withdrawal is dated no earlier than the day it reached main, and never changes once public.
+
+    The same rules as the register's event dates: the day an entry's
+    ``withdrawn`` date reached main is the oldest version of the unbroken run,
+    up to now, that gives it; an entry public in some version of main (its
+    ``withdrawn`` day had come by the day the next version replaced it) must
+    still be there, unchanged. The file's first version on record is an
+    import whose dates are taken as given.
+    """
+    shown_root = shown_root if shown_root is not None else root
+    shown = _shown(withdrawals_file, shown_root)
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return []
+    try:
+        versions = _register_versions(repo, withdrawals_file, as_of, base, baseline, zone)
+    except git.GitCommandError:
+        return []
+    finally:
+        repo.close()
+    parsed = [
+        (commit, day, parse_withdrawals(text, shown)[0] if text is not None else {}) for commit, day, text in versions
+    ]
+    if not parsed:
+        return []
+    current = parsed[-1][2]
+    problems: list[Problem] = []
+    # Locked when public: each entry as first published.
+    reported: set[str] = set()
+    for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
+        for revision, withdrawal in earlier.items():
+            if withdrawal.day > next_day or revision in reported:
+                continue
+            now = current.get(revision)
+            if now is not None and (now.day, now.reason) == (withdrawal.day, withdrawal.reason):
+                continue
+            reported.add(revision)
+            where = f"commit {commit[:7]}" if commit else "this change"
+            line = now.line if now is not None else None
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"the withdrawal of revision {revision} (withdrawn {withdrawal.day}) was changed or removed after "
+                    f"it was published ({where}); a published withdrawal stays as it was: restore it "
+                    f"(git checkout {commit[:7] if commit else 'HEAD'} -- {shown})",
+                )
+            )
+    # Never back-dated.
+    for revision, withdrawal in current.items():
+        arrived: tuple[str | None, date, int] | None = None
+        for index in range(len(parsed) - 1, -1, -1):
+            commit, day, entries = parsed[index]
+            entry = entries.get(revision)
+            if entry is None or entry.day != withdrawal.day:
+                break
+            arrived = (commit, day, index)
+        if arrived is None or arrived[2] == 0 or withdrawal.day >= arrived[1]:
+            continue
+        commit, day, _ = arrived
+        where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+        problems.append(
+            Problem(
+                shown,
+                withdrawal.withdrawn_line,
+                f"the withdrawal of revision {revision} is back-dated: withdrawn {withdrawal.day} is earlier than the "
+                f"day it reached main ({where}); readers learn of it when it is published: set withdrawn to {day} "
+                "or later (before the revision takes effect)",
+            )
+        )
+    return problems
 
 
 def _register_versions(

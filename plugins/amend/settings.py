@@ -60,6 +60,7 @@ class Settings:
     objection_address: str = ""  # where customers object to a subprocessor change (a prefilled mailto:)
     list_unsubscribe: str = ""  # a mailto: or https: URL, sent as the List-Unsubscribe header when given
     notice_ledger: str = "notice-ledger.yml"  # the record of every notice sent, relative to root
+    withdrawals: str = "withdrawals.yml"  # withdrawn revisions, relative to root; absent file: none
     # The agreement's time zone (IANA name): the day a date starts, the day a commit reached main, "today".
     timezone: str = DEFAULT_ZONE
 
@@ -75,6 +76,10 @@ class Settings:
     @property
     def ledger_path(self) -> Path:
         return self.root / self.notice_ledger
+
+    @property
+    def withdrawals_path(self) -> Path:
+        return self.root / self.withdrawals
 
     @property
     def revisions_path(self) -> Path:

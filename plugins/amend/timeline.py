@@ -7,11 +7,11 @@ always an argument: this module never reads the clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Revision, Status
+from .model import Revision, Status, Withdrawal
 from .problems import Problem
 
 DEFAULT_NOTICE_DAYS = 30
@@ -25,6 +25,7 @@ class Entry:
     status: Status
     previous: Revision | None  # the revision before it, by id
     superseded_by: Revision | None  # the revision that replaced it, once that one is in force
+    withdrawal: Withdrawal | None = None  # set once the revision is withdrawn (as of the timeline's date)
 
     @property
     def id(self) -> str:
@@ -75,13 +76,33 @@ def status_as_of(revision: Revision, in_force_id: str | None, as_of: date) -> St
     return Status.IN_FORCE if revision.id == in_force_id else Status.SUPERSEDED
 
 
-def build_timeline(revisions: Sequence[Revision], as_of: date, notice_days: int = DEFAULT_NOTICE_DAYS) -> Timeline:
-    """Statuses of ``revisions`` as of ``as_of``; exactly one is in force once the first took effect."""
+def build_timeline(
+    revisions: Sequence[Revision],
+    as_of: date,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
+    withdrawals: Mapping[str, Withdrawal] | None = None,
+) -> Timeline:
+    """Statuses of ``revisions`` as of ``as_of``; exactly one is in force once the first took effect.
+
+    A revision withdrawn on or before ``as_of`` (``withdrawals``, by revision
+    id) is ``withdrawn``: it never takes effect, and its notice counts for
+    nothing (issue "Dates that hold up").
+    """
+    withdrawn = {
+        key: w
+        for key, w in (withdrawals or {}).items()
+        if w.day <= as_of and any(r.id == key and r.posted <= as_of for r in revisions)
+    }
     ordered = sorted(revisions, key=lambda r: r.id)
-    effective = [r for r in ordered if r.effective <= as_of]
+    effective = [r for r in ordered if r.effective <= as_of and r.id not in withdrawn]
     in_force = max(effective, key=lambda r: (r.effective, r.id)) if effective else None
     entries: list[Entry] = []
     for index, revision in enumerate(ordered):
+        if revision.id in withdrawn:
+            entries.append(
+                Entry(revision, Status.WITHDRAWN, ordered[index - 1] if index else None, None, withdrawn[revision.id])
+            )
+            continue
         status = status_as_of(revision, in_force.id if in_force else None, as_of)
         superseded_by = None
         if status is Status.SUPERSEDED:
