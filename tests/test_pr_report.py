@@ -78,13 +78,17 @@ def test_golden_pull_request_reports(case: str, tmp_path: Path) -> None:
     history = ROOT / spec["history"] if "history" in spec else HISTORY
     held_back: list[str] = spec.get("pr_from_history", [])
     repo = sample_history(tmp_path / "site", history, leave_out=held_back)
-    if (folder / "main").is_dir():
-        for file in sorted((folder / "main").iterdir()):
+    if (folder / "main").is_dir() or (folder / "register-main.yml").is_file():
+        for file in sorted((folder / "main").iterdir()) if (folder / "main").is_dir() else ():
             repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
+        if (folder / "register-main.yml").is_file():  # the subprocessor register as main has it
+            repo.write("subprocessors.yml", (folder / "register-main.yml").read_text(encoding="utf-8"))
         repo.commit("Work on main", spec["main_day"])
     repo.branch("pr")
     for file in sorted((folder / "pr").iterdir()) if (folder / "pr").is_dir() else ():
         repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
+    if (folder / "register-pr.yml").is_file():  # the register as the pull request leaves it
+        repo.write("subprocessors.yml", (folder / "register-pr.yml").read_text(encoding="utf-8"))
     for name in held_back:
         repo.write(f"{REVISIONS}/{name}", (history / name).read_text(encoding="utf-8"))
     for name in spec.get("delete", []):

@@ -20,7 +20,7 @@ from .problems import Problem, render_problems
 from .publication import load_site_register, load_site_withdrawals
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
-from .timeline import build_timeline
+from .timeline import build_timeline, plural_days
 from .zone import UTC_ZONE, Zone
 
 
@@ -132,7 +132,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         extra = ""
         if row["status"] == "upcoming":
-            extra = f"  takes effect in {row['days_left']} days"
+            extra = f"  takes effect in {plural_days(int(str(row['days_left'])))}"
         elif row["status"] == "draft":
             extra = "  not published yet"
         elif row["status"] == "withdrawn":
@@ -141,7 +141,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             extra = f"  superseded by {row['superseded_by']}"
         print(
             f"{row['id']:<12} {row['status']:<11} {row['posted']:<11} {row['effective']:<11} "
-            f"{row['notice_days']:>3} days{extra}"
+            f"{plural_days(int(str(row['notice_days']))):>8}{extra}"
         )
     return 0
 

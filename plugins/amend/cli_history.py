@@ -25,9 +25,12 @@ from .provenance import (
     check_provenance,
     check_register_provenance,
     check_withdrawal_provenance,
+    pending_file_texts,
     read_history,
 )
-from .report import FileChange, render_pr_report
+from .publication import load_site_register, load_site_withdrawals
+from .register import Register, parse_register
+from .report import FileChange, RegisterChange, render_pr_report
 from .revisions import load_revisions
 from .settings import Settings
 
@@ -98,6 +101,21 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
     else:
         problems.extend(check_history(history, settings.notice_days))
         changes = _file_changes(history)
+    # The subprocessor register and the withdrawals: the same problems `amend check` reports.
+    register, register_problems = load_site_register(settings, loaded.revisions)
+    problems += register_problems + load_site_withdrawals(settings, loaded.revisions)[1]
+    if not isinstance(history, Unavailable):
+        for check in (check_register_provenance, check_withdrawal_provenance):
+            path = settings.register_path if check is check_register_provenance else settings.withdrawals_path
+            problems += check(
+                settings.root,
+                path,
+                as_of,
+                base=args.base,
+                baseline=_baseline(settings),
+                shown_root=settings.root,
+                zone=settings.zone,
+            )
     notices: list[str] = []
     if cli.NOTICE_CHECK is not None:  # whether each upcoming revision's notice went out, and how early
         found, notices = cli.NOTICE_CHECK(settings, as_of, not problems)
@@ -111,12 +129,25 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         base=args.base,
         notes=notes,
         notices=notices,
+        register=_register_change(settings, args.base, register, bool(register_problems)),
     )
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8", newline="\n")
     else:
         sys.stdout.write(report)
     return 0
+
+
+def _register_change(
+    settings: Settings, base: str | None, register: Register | None, invalid: bool
+) -> RegisterChange | None:
+    """What the pull request does to the subprocessor register, when it changes the file."""
+    texts = pending_file_texts(settings.root, settings.register_path, base)
+    if texts is None:
+        return None
+    shown = settings.register
+    old = parse_register(texts[0], shown, settings.notice_days)[0] if texts[0] is not None else None
+    return RegisterChange(shown, old, register, invalid)
 
 
 def _file_changes(history: History) -> list[FileChange]:

@@ -18,6 +18,7 @@ from .model import Revision
 from .problems import render_problems
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings
+from .timeline import plural_days
 
 
 def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
@@ -58,7 +59,7 @@ def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
     print(shown)
     print(f"posted:    {posted}")
     print(f"effective: {chosen}" + (" (the first date the notice window allows)" if effective is None else ""))
-    print(f"notice window: {(chosen - posted).days} days ({rule})")
+    print(f"notice window: {plural_days((chosen - posted).days)} ({rule})")
     if latest is not None:
         print(f"copied from {latest.id}: edit the text, replace the summary's TODO line, then open a pull request")
     else:

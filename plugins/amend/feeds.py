@@ -33,7 +33,7 @@ from feedgen.util import xml_elem  # type: ignore[import-untyped]  # feedgen shi
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, Register, RegisterTimeline, register_timeline
 from .siteplan import Urls
-from .timeline import Entry, Timeline
+from .timeline import Entry, Timeline, plural_days
 from .zone import UTC_ZONE, Zone
 
 DEFAULT_BASE_PATH = "security/baa/"
@@ -165,11 +165,6 @@ def _published_previous(timeline: Timeline, entry: Entry) -> Revision | None:
 def day_start(day: date, zone: Zone = UTC_ZONE) -> datetime:
     """00:00 of ``day`` in the agreement's zone: the time stamp of everything that happens on a date."""
     return zone.start_of(day)
-
-
-def plural_days(count: int) -> str:
-    """``1 day``, ``30 days``."""
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def notice_phrase(revision: Revision) -> str:

@@ -38,13 +38,12 @@ from .feeds import (
     day_start,
     notice_baseline,
     notice_phrase,
-    plural_days,
     register_page,
     replaced_revision,
 )
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, ChangeStatus, Register, register_timeline
-from .timeline import Entry, Timeline
+from .timeline import Entry, Timeline, plural_days
 from .zone import UTC_ZONE, Zone
 
 PRODID = "-//amend//Revision calendar 1.0//EN"

@@ -868,6 +868,36 @@ def check_withdrawal_provenance(
     return problems
 
 
+def pending_file_texts(root: Path, file: Path, base: str | None) -> tuple[str | None, str | None] | None:
+    """(text at the base, text in the working tree) of ``file`` when the pull request changes it, else None.
+
+    The base is where the pull request left ``base`` (the merge base), or HEAD
+    without one; None also when git cannot say.
+    """
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        if repo.working_tree_dir is None:
+            return None
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            relative = file.resolve().relative_to(top).as_posix()
+        except ValueError:
+            return None
+        main = _resolve(repo, base or "HEAD")
+        if main is None:
+            return None
+        old = _show(repo, _pending_base(repo, main, base), relative)
+        new = _decode(file.read_bytes()) if file.is_file() else None
+        return None if old == new else (old, new)
+    except git.GitCommandError:
+        return None
+    finally:
+        repo.close()
+
+
 def _register_versions(
     repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None, zone: Zone
 ) -> list[tuple[str | None, date, str | None]]:

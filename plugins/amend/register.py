@@ -74,7 +74,7 @@ from .frontmatter import NodeItem, closest_key, compose_yaml, mapping_items, par
 from .model import Revision
 from .problems import Problem
 from .revisions import read_text
-from .timeline import earliest_effective
+from .timeline import days_left, earliest_effective, plural_days
 
 REGISTER_FILE = "subprocessors.yml"
 
@@ -282,8 +282,8 @@ class ChangeEntry:
         return self.change.id
 
     def days_left(self, as_of: date) -> int:
-        """Days from ``as_of`` until the change takes effect (0 once it has)."""
-        return max(0, (self.change.effective - as_of).days)
+        """Days left before the change takes effect, today counted (:func:`amend.timeline.days_left`)."""
+        return days_left(self.change.effective - timedelta(days=1), as_of)
 
     def objection_open(self, as_of: date) -> bool:
         """Whether a customer may still object on ``as_of``."""
@@ -303,7 +303,7 @@ class ChangeEntry:
         closes = self.change.objection_closes
         if closes is None or not self.objection_open(as_of):
             return 0
-        return (closes - as_of).days + 1
+        return days_left(closes, as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -941,7 +941,7 @@ def check_register(register: Register) -> list[Problem]:
                     Problem(
                         path,
                         at("starts", sub.line),
-                        f"notice window is {given} days (announced {sub.announced}, starts {sub.starts}); "
+                        f"notice window is {plural_days(given)} (announced {sub.announced}, starts {sub.starts}); "
                         f"it must be at least {required}: set starts to {fix} or later",
                     )
                 )

@@ -32,8 +32,8 @@ class Entry:
         return self.revision.id
 
     def days_left(self, as_of: date) -> int:
-        """Days from ``as_of`` until the revision takes effect (0 once it has)."""
-        return max(0, (self.revision.effective - as_of).days)
+        """Days left in the notice window, today counted (1 on its last day; 0 once the revision took effect)."""
+        return days_left(self.revision.effective - timedelta(days=1), as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,21 @@ class Timeline:
 
     def entry(self, revision_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == revision_id), None)
+
+
+def days_left(last_day: date, as_of: date) -> int:
+    """Days left in a window whose last day is ``last_day``, as of ``as_of``: the one "days left" rule.
+
+    Today is counted: on the window's last day one day is left, the day after
+    none. The notice banner, the register's notice and objection windows, the
+    PR report and ``amend status`` all count this way.
+    """
+    return max(0, (last_day - as_of).days + 1)
+
+
+def plural_days(count: int) -> str:
+    """``1 day``, ``30 days``: every count of days shown to a reader."""
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def status_as_of(revision: Revision, in_force_id: str | None, as_of: date) -> Status:
@@ -164,7 +179,8 @@ def check_timeline(revisions: Sequence[Revision], notice_days: int = DEFAULT_NOT
                 Problem(
                     path,
                     effective_line,
-                    f"notice window is {given} days (posted {revision.posted}, effective {revision.effective}); "
+                    f"notice window is {plural_days(given)} (posted {revision.posted}, "
+                    f"effective {revision.effective}); "
                     f"it must be at least {notice_days}: set effective to {fix} or later",
                 )
             )
