@@ -584,25 +584,25 @@ def test_the_feed_and_calendar_with_the_register_match_their_golden_files(case: 
     check_golden(GOLDEN / "feeds" / case / "calendar.ics", calendar_of(FEED_CASES[case]))
 
 
-REG = "tag:trust.example.com,{}:security/subprocessors/{}"
+REG = "urn:amend:security/subprocessors/{}:{}"
 
 
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
         ("before-announcement-2025-08-31", [
-            REG.format("2025-03-03", "epsilon-analytics-inc-added/announced"),
-            REG.format("2025-03-10", "epsilon-analytics-inc-withdrawn/announced"),
+            REG.format("epsilon-analytics-inc-added", "announced"),
+            REG.format("epsilon-analytics-inc-withdrawn", "announced"),
         ]),
         ("inside-objection-window-2025-09-10", [
-            REG.format("2025-09-01", "gamma-search-co-added/announced"),
-            REG.format("2025-09-01", "delta-messaging-inc-added/announced"),
-            REG.format("2025-09-01", "beta-mail-inc-removed/announced"),
+            REG.format("gamma-search-co-added", "announced"),
+            REG.format("delta-messaging-inc-added", "announced"),
+            REG.format("beta-mail-inc-removed", "announced"),
         ]),
         ("after-objection-window-2025-09-20", [
-            REG.format("2025-09-01", "gamma-search-co-added/objection-window-closed"),
-            REG.format("2025-09-01", "delta-messaging-inc-added/objection-window-closed"),
-            REG.format("2025-09-01", "gamma-search-co-added/announced"),
+            REG.format("gamma-search-co-added", "objection-window-closed"),
+            REG.format("delta-messaging-inc-added", "objection-window-closed"),
+            REG.format("gamma-search-co-added", "announced"),
         ]),
     ],
 )
@@ -618,7 +618,7 @@ def test_the_feed_has_an_entry_per_announced_change_and_per_end_of_an_objection_
 
 def test_a_register_entry_in_the_feed_says_when_the_window_closes_and_links_the_change() -> None:
     feed = parsed(feed_of(date(2025, 9, 10)))
-    entry = next(e for e in feed.entries if e.id.endswith("gamma-search-co-added/announced"))
+    entry = next(e for e in feed.entries if e.id.endswith("gamma-search-co-added:announced"))
     assert entry.title == "New subprocessor: Gamma Search Co. may process PHI from 2025-10-06"
     assert entry.summary.startswith(
         "Announced 2025-09-01; may start on 2025-10-06 (35 days of notice). Objection window closes on 2025-09-16."
@@ -628,7 +628,7 @@ def test_a_register_entry_in_the_feed_says_when_the_window_closes_and_links_the_
         "https://trust.example.com/security/subprocessors/#change-gamma-search-co-added",
         "https://trust.example.com/security/baa/#subcontractors",
     ]
-    replacement = next(e for e in feed.entries if e.id.endswith("delta-messaging-inc-added/announced"))
+    replacement = next(e for e in feed.entries if e.id.endswith("delta-messaging-inc-added:announced"))
     assert replacement.title == (
         "Subprocessor replacement: Delta Messaging, Inc. replaces Beta Mail, Inc. from 2025-10-06"
     )
@@ -662,16 +662,16 @@ def test_the_feed_is_updated_by_its_newest_entry_of_either_kind() -> None:
     [
         (date(2025, 8, 31), []),
         (date(2025, 9, 10), [
-            ("delta-messaging-inc-added-objection-window-end", date(2025, 9, 16)),
-            ("gamma-search-co-added-objection-window-end", date(2025, 9, 16)),
-            ("delta-messaging-inc-added-starts", date(2025, 10, 6)),
-            ("gamma-search-co-added-starts", date(2025, 10, 6)),
-            ("beta-mail-inc-removed-ends", date(2025, 10, 20)),
+            ("delta-messaging-inc-added:objection-window-end", date(2025, 9, 16)),
+            ("gamma-search-co-added:objection-window-end", date(2025, 9, 16)),
+            ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
+            ("gamma-search-co-added:starts", date(2025, 10, 6)),
+            ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
         ]),
         (date(2025, 9, 20), [
-            ("delta-messaging-inc-added-starts", date(2025, 10, 6)),
-            ("gamma-search-co-added-starts", date(2025, 10, 6)),
-            ("beta-mail-inc-removed-ends", date(2025, 10, 20)),
+            ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
+            ("gamma-search-co-added:starts", date(2025, 10, 6)),
+            ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
         ]),
     ],
 )
@@ -679,9 +679,9 @@ def test_the_calendar_has_starts_ends_and_each_open_objection_window_s_last_day(
     as_of: date, expected: list[tuple[str, date]]
 ) -> None:
     found = [
-        (str(e["UID"]).removeprefix("security-subprocessors-").removesuffix("@trust.example.com"), e.decoded("DTSTART"))
+        (str(e["UID"]).removeprefix("urn:amend:security/subprocessors/"), e.decoded("DTSTART"))
         for e in events(calendar_of(as_of))
-        if str(e["UID"]).startswith("security-subprocessors-") and e.decoded("DTSTART") >= date(2025, 9, 1)
+        if str(e["UID"]).startswith("urn:amend:security/subprocessors/") and e.decoded("DTSTART") >= date(2025, 9, 1)
     ]
     assert [f for f in found if "epsilon" not in f[0]] == expected
     # Epsilon's addition was withdrawn: its events are sent cancelled (so subscribed calendars drop them).
@@ -692,7 +692,7 @@ def test_the_calendar_has_starts_ends_and_each_open_objection_window_s_last_day(
 def test_the_objection_event_is_a_whole_day_stamped_with_the_announcement() -> None:
     event = next(
         e for e in events(calendar_of(date(2025, 9, 10)))
-        if str(e["UID"]) == "security-subprocessors-gamma-search-co-added-objection-window-end@trust.example.com"
+        if str(e["UID"]) == "urn:amend:security/subprocessors/gamma-search-co-added:objection-window-end"
     )
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(days=1)
     assert str(event["SUMMARY"]) == "Objection window ends: Gamma Search Co. (subprocessor)"

@@ -113,9 +113,9 @@ def test_the_feed_announces_the_withdrawal_and_never_says_it_took_effect() -> No
     timeline = build_timeline(revisions(), date(2025, 10, 20), withdrawals=withdrawals())
     feed = render_atom(timeline, SITE)
     check_golden(GOLDEN / "withdrawals" / "withdrawn-2025-10-20" / "feed.xml", feed)
-    assert b"<id>tag:trust.example.com,2025-09-17:security/baa/2025-10-17/withdrawn</id>" in feed
-    assert b"security/baa/2025-10-17/in-force" not in feed
-    assert b"security/baa/2025-10-17/posted" in feed  # the notice it gave stays on record
+    assert b"<id>urn:amend:security/baa/2025-10-17:withdrawn</id>" in feed
+    assert b"security/baa/2025-10-17:in-force" not in feed
+    assert b"security/baa/2025-10-17:posted" in feed  # the notice it gave stays on record
 
 
 def test_the_calendar_cancels_both_events_with_a_higher_sequence() -> None:

@@ -74,6 +74,7 @@ class Addresses:
     prefix: str  # "https://example.com/security/baa/", or "" for addresses relative to base_path
     host: str  # "example.com", or "" without a site URL
     path: str  # base_path under the host's root, e.g. "security/baa/" (or "docs/security/baa/")
+    section: str = ""  # base_path alone, whatever the site URL: what permanent ids are made of
 
     # The layout of the section's URLs is the site plan's; here only the prefix differs.
     def page(self, revision_id: str) -> str:
@@ -95,19 +96,17 @@ class Addresses:
         return self.prefix + _LAYOUT.calendar()
 
     def feed_id(self) -> str:
-        """The feed's permanent id: its own address, or a ``urn:`` without a site URL."""
-        return self.feed() if self.host else f"urn:amend:{self.path}feed"
+        """The feed's permanent id: a ``urn:`` of the section's path, whatever the site URL."""
+        return f"urn:amend:{self.section}feed"
 
     def event_id(self, revision: Revision, event: str) -> str:
         """A permanent id for one event of one revision, the same in every build.
 
-        A ``tag:`` URI (RFC 4151) dated with the revision's posted day, which
-        cannot change once the revision is published; without a site URL, a
-        ``urn:`` built from the path and the revision id.
+        A ``urn:`` built from the section's path, the revision id and the event:
+        nothing in it depends on ``site_url``, so setting or changing the site's
+        address later never makes readers see every entry again as new.
         """
-        if self.host:
-            return f"tag:{self.host},{revision.posted.isoformat()}:{self.path}{revision.id}/{event}"
-        return f"urn:amend:{self.path}{revision.id}:{event}"
+        return f"urn:amend:{self.section}{revision.id}:{event}"
 
 
 def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
@@ -116,11 +115,11 @@ def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
     base = f"{base}/" if base else ""
     parts = urlsplit(site_url.strip())
     if not (parts.scheme and parts.hostname):
-        return Addresses(prefix="", host="", path=base)
+        return Addresses(prefix="", host="", path=base, section=base)
     root = parts.path if parts.path.endswith("/") else f"{parts.path}/"
     path = f"{root.lstrip('/')}{base}"
     netloc = parts.netloc.rsplit("@", 1)[-1]  # never publish credentials written into a URL
-    return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path)
+    return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path, section=base)
 
 
 def notice_baseline(timeline: Timeline, entry: Entry, has_compare: CompareCheck | None = None) -> Revision | None:
@@ -409,9 +408,8 @@ def register_page(where: Addresses, anchor: str = "") -> str:
 
 def register_event_id(where: Addresses, change_id: str, announced: date, event: str) -> str:
     """A permanent id for one event of one change, as :meth:`Addresses.event_id` makes for revisions."""
-    if where.host:
-        return f"tag:{where.host},{announced.isoformat()}:{where.path}{change_id}/{event}"
-    return f"urn:amend:{where.path}{change_id}:{event}"
+    del announced  # kept in the signature: ids once carried the date; they no longer depend on anything that changes
+    return f"urn:amend:{where.section}{change_id}:{event}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ calendar.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, date, timedelta
 
@@ -230,14 +229,13 @@ def _whole_day_event(
 
 
 def _uid(where: Addresses, revision: Revision, event: str) -> str:
-    """``security-baa-2025-10-17-effective@example.com``: unique per site, document, revision and event.
+    """``urn:amend:security/baa/2025-10-17:effective``: unique per document, revision and event.
 
-    Not the feed's ``tag:`` id: a UID is text, where a comma must be escaped,
-    and some calendar apps keep the escape as part of the UID.
+    Built from the section's path, never from ``site_url``: setting the site's
+    address later must not make calendars hold every event twice. (No comma:
+    a UID is text, and some calendar apps keep an escaped comma in it.)
     """
-    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
-    local = f"{path}-{revision.id}-{event}" if path else f"{revision.id}-{event}"
-    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{revision.id}:{event}"
+    return f"urn:amend:{where.section}{revision.id}:{event}"
 
 
 # --- The subprocessor register's events ------------------------------------------------------------
@@ -336,7 +334,5 @@ def _objection_event(
 
 
 def _register_uid(where: Addresses, change_id: str, event: str) -> str:
-    """``security-subprocessors-northbeam-document-capture-inc-added-starts@example.com``."""
-    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
-    local = f"{path}-{change_id}-{event}" if path else f"{change_id}-{event}"
-    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{change_id}:{event}"
+    """``urn:amend:security/subprocessors/northbeam-document-capture-inc-added:starts``, as for revisions."""
+    return f"urn:amend:{where.section}{change_id}:{event}"
