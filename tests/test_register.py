@@ -32,6 +32,7 @@ from amend.register import (
     Subprocessor,
     check_announcements_kept,
     check_baa_clause,
+    check_register,
     diff_register,
     known_on,
     list_on,
@@ -278,7 +279,9 @@ def test_the_sample_register_has_a_pending_addition_inside_its_objection_window_
     pending = [e for e in register_timeline(register, as_of).pending if e.change.starts]
     assert pending and all(e.objection_open(as_of) for e in pending)
     html = render_register_page(register, as_of, **HREFS)
-    assert "The objection window closes on" in html and "(3 days left)" in html
+    # Northbeam was announced on 2026-11-18 under the 15-day term, but starts after the 30-day term of
+    # 2026-12-17 took effect: the stricter term applies, so its window runs to 2026-12-18, not 2026-12-03.
+    assert "The objection window closes on" in html and "(18 days left)" in html
 
 
 # --- Statuses as of a date ------------------------------------------------------------------------
@@ -746,3 +749,18 @@ def test_the_list_on_a_day_is_what_the_done_changes_made_it(register: Register, 
         assert (entry.status is ChangeStatus.DRAFT) == (entry.change.announced > as_of)
         if entry.objection_open(as_of):
             assert entry.status is ChangeStatus.PENDING and entry.objection_days_left(as_of) >= 1
+
+
+def test_an_announcement_straddling_a_stricter_term_gets_its_notice_and_objection_window() -> None:
+    """Decided: the strictest term in force on any day from the announcement to the start applies."""
+    text = (GOLDEN / "broken" / "notice-too-short-straddling-a-stricter-term" / "subprocessors.yml").read_text(
+        encoding="utf-8"
+    )
+    register, problems = parse_register(text.replace("starts: 2027-01-05", "starts: 2027-01-15"), "s.yml", 30)
+    assert register is not None and check_register(register) == [], problems
+    gamma = register.find("Gamma Search Co.")
+    assert gamma is not None
+    assert register.window_term(gamma.announced, gamma.starts)[:2] == (45, 30)
+    assert register.objection_closes(gamma) == date(2026, 12, 31)  # 30 days, not the 15 of the announcement day
+    # Announced and started under the old term alone: the old term.
+    assert register.window_term(date(2026, 11, 1), date(2026, 12, 16))[:2] == (30, 15)

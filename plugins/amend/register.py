@@ -201,6 +201,27 @@ class Register:
         latest = max(current, key=lambda t: t.since)
         return latest.notice_days, latest.objection_days
 
+    def window_term(self, announced: date, starts: date) -> tuple[int, int | None, NoticeTerm | None]:
+        """The strictest term in force on any day from ``announced`` to ``starts``: (notice, objection, deciding).
+
+        A change announced under one term but starting after a stricter term took
+        effect keeps the stricter one (issue "Dates that hold up": an announcement
+        under the old 30-day term running past the day the 45-day term begins
+        needs 45 days, and customers get the longer objection window). An
+        objection window of ``None`` (to the day before the start) is the longest
+        there is. ``deciding`` is the later term that made it stricter, if any.
+        """
+        notice, objection = self.term(announced)
+        deciding: NoticeTerm | None = None
+        for term in sorted(self.terms, key=lambda t: t.since):
+            if not announced < term.since <= starts:
+                continue
+            if term.notice_days > notice:
+                notice, deciding = term.notice_days, term
+            if objection is not None and (term.objection_days is None or term.objection_days > objection):
+                objection, deciding = term.objection_days, deciding or term
+        return notice, objection, deciding
+
     def find(self, name: str) -> Subprocessor | None:
         """The entry called ``name`` (case and spacing ignored)."""
         key = name_key(name)
@@ -221,7 +242,7 @@ class Register:
         """
         if self.is_initial(subprocessor) and subprocessor.starts == subprocessor.announced:
             return None
-        _, objection_days = self.term(subprocessor.announced)
+        _, objection_days, _ = self.window_term(subprocessor.announced, subprocessor.starts)
         if objection_days is not None:
             return subprocessor.announced + timedelta(days=objection_days)
         return max(subprocessor.announced, subprocessor.starts - timedelta(days=1))
@@ -933,16 +954,22 @@ def check_register(register: Register) -> list[Problem]:
                 )
             )
         elif not register.is_initial(sub):
-            required, _ = register.term(sub.announced)
+            required, _, deciding = register.window_term(sub.announced, sub.starts)
             given = (sub.starts - sub.announced).days
             if given < required:
                 fix = earliest_effective(sub.announced, required)
+                why = (
+                    f" (the {required}-day term from {deciding.since}, line {deciding.line}, takes effect before it "
+                    "starts, and the stricter term applies)"
+                    if deciding is not None
+                    else ""
+                )
                 problems.append(
                     Problem(
                         path,
                         at("starts", sub.line),
                         f"notice window is {plural_days(given)} (announced {sub.announced}, starts {sub.starts}); "
-                        f"it must be at least {required}: set starts to {fix} or later",
+                        f"it must be at least {required}{why}: set starts to {fix} or later",
                     )
                 )
             closes = register.objection_closes(sub)
