@@ -172,3 +172,29 @@ def test_a_draft_edited_the_evening_before_its_posted_day_in_its_zone_is_accepte
     assert check_provenance(repo.path, repo.path / REVISIONS, date(2026, 11, 20), zone=eastern) == ([], None)
     utc = check_provenance(repo.path, repo.path / REVISIONS, date(2026, 11, 20))[0]
     assert [p.message.split(" (")[0] for p in utc] == ["changed on main after it was posted"]
+
+
+TERMS = "notice:\n  - from: 2025-01-10\n    notice_days: 30\n    objection_days: 15\n\n"
+
+
+def test_a_notice_term_in_force_is_never_relaxed(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "site")
+    with_terms = REGISTER.replace("subprocessors:\n", TERMS + "subprocessors:\n")
+    repo.write("subprocessors.yml", with_terms)
+    commits = {"import": repo.commit("Publish the register", "2025-01-10")}
+    repo.write("subprocessors.yml", with_terms.replace("notice_days: 30", "notice_days: 10"))
+    commits["relax"] = repo.commit("Ten days is enough", "2025-06-01")
+    problems = check_register_provenance(repo.path, repo.path / "subprocessors.yml", date(2025, 6, 2))
+    golden("register-notice-term-relaxed", named(render_problems(problems) + "\n", repo, commits))
+    assert all(p.line == 4 for p in problems)
+
+
+def test_a_future_notice_term_may_be_added(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "site")
+    with_terms = REGISTER.replace("subprocessors:\n", TERMS + "subprocessors:\n")
+    repo.write("subprocessors.yml", with_terms)
+    repo.commit("Publish the register", "2025-01-10")
+    later = TERMS.rstrip("\n") + "\n  - from: 2025-09-01\n    notice_days: 45\n    objection_days: 30\n\n"
+    repo.write("subprocessors.yml", REGISTER.replace("subprocessors:\n", later + "subprocessors:\n"))
+    repo.commit("The new BAA's term", "2025-06-01")
+    assert check_register_provenance(repo.path, repo.path / "subprocessors.yml", date(2025, 6, 2)) == []

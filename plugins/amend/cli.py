@@ -51,12 +51,14 @@ def parse_date_argument(value: str, name: str) -> date:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    notes: list[str] = []
+    if args.base and BASE_RULES is not None:
+        settings, notes = BASE_RULES(settings, args.base)
     as_of = resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
     problems += load_site_register(settings, loaded.revisions)[1]
     problems += load_site_withdrawals(settings, loaded.revisions)[1]
-    notes: list[str] = []
     history_check = HISTORY_CHECK
     if args.no_history:
         notes.append("history not checked (--no-history): immutability and back-dating were not verified")
@@ -89,6 +91,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 # Set by the provenance module when GitPython is available: (settings, revisions, as_of, base) → (problems, note).
 HISTORY_CHECK: Callable[..., tuple[list[Problem], str | None]] | None = None
+# Set likewise: (settings, base) → (settings with the base branch's rules, notes on rules the change would alter).
+BASE_RULES: Callable[[Settings, str], tuple[Settings, list[str]]] | None = None
 
 
 # Set by cli_notice: (settings, as_of, sources_valid) → (ledger problems, one line per upcoming notice).

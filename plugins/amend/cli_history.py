@@ -27,12 +27,13 @@ from .provenance import (
     check_withdrawal_provenance,
     pending_file_texts,
     read_history,
+    text_at,
 )
 from .publication import load_site_register, load_site_withdrawals
 from .register import Register, parse_register
 from .report import FileChange, RegisterChange, render_pr_report
 from .revisions import load_revisions
-from .settings import Settings
+from .settings import Settings, governed_by, settings_from_text
 
 
 def history_check(
@@ -80,10 +81,11 @@ def _baseline(settings: Settings) -> str | None:
 
 
 def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
+    settings, rule_notes = base_rules(settings, args.base)
     as_of = cli.resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
-    notes: list[str] = []
+    notes: list[str] = list(rule_notes)
     history = read_history(
         settings.root,
         settings.revisions_path,
@@ -165,4 +167,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 cli.HISTORY_CHECK = history_check
+
+
+def base_rules(settings: Settings, base: str) -> tuple[Settings, list[str]]:
+    """``cli.BASE_RULES``: a pull request is checked by the base branch's notice_days, timezone and baseline."""
+    text = text_at(settings.root, base, settings.root / "mkdocs.yml")
+    if text is None:
+        return settings, []
+    return governed_by(settings, settings_from_text(text, settings.root))
+
+
+cli.BASE_RULES = base_rules
 cli.EXTRA_COMMANDS.append(register)

@@ -696,7 +696,42 @@ def check_register_provenance(
         fields = {k: v for k, v in reference.items() if origin[k] == commit}
         where = f"as published in commit {commit[:7]}" if commit else "as published"
         problems += check_kept(fields, current, where)
-    return problems + _backdated_events(parsed, current, shown)
+    return problems + _terms_kept(parsed, current, shown) + _backdated_events(parsed, current, shown)
+
+
+def _terms_kept(parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str) -> list[Problem]:
+    """A notice term that had taken effect on main (its ``from`` had come) is never changed or removed.
+
+    The terms are what the BAA promised customers; a pull request that relaxes
+    a term already in force would relax the check that judges it. A change of
+    terms is a new term with a later ``from`` (and needs the owners' approval).
+    """
+    now = {(t.since, t.notice_days, t.objection_days) for t in current.terms}
+    problems: list[Problem] = []
+    seen: set[date] = set()
+    for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
+        if earlier is None:
+            continue
+        for term in earlier.terms:
+            if (
+                term.since > next_day
+                or term.since in seen
+                or (term.since, term.notice_days, term.objection_days) in now
+            ):
+                continue
+            seen.add(term.since)
+            objection = f", {term.objection_days} days to object" if term.objection_days is not None else ""
+            where = f"commit {commit[:7]}" if commit else "the base branch"
+            problems.append(
+                Problem(
+                    shown,
+                    current.lines.get("notice"),
+                    f"the notice term from {term.since} ({term.notice_days} days' notice{objection}, as published in "
+                    f"{where}) was changed or removed after it took effect; a term in force is what the BAA "
+                    "promised: restore it, and put a new term in a new entry with a later 'from'",
+                )
+            )
+    return problems
 
 
 # The register's dated events: each says when something was announced or happens, so none may be
@@ -866,6 +901,28 @@ def check_withdrawal_provenance(
             )
         )
     return problems
+
+
+def text_at(root: Path, ref: str, file: Path) -> str | None:
+    """The text of ``file`` at ``ref`` (e.g. the base branch's ``mkdocs.yml``); None when git cannot say."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        if repo.working_tree_dir is None:
+            return None
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            relative = file.resolve().relative_to(top).as_posix()
+        except ValueError:
+            return None
+        commit = _resolve(repo, ref)
+        return _show(repo, commit, relative) if commit is not None else None
+    except git.GitCommandError:
+        return None
+    finally:
+        repo.close()
 
 
 def pending_file_texts(root: Path, file: Path, base: str | None) -> tuple[str | None, str | None] | None:

@@ -8,7 +8,7 @@ and ``mkdocs build`` never disagree about, say, ``notice_days``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -106,8 +106,30 @@ def load_settings(root: Path) -> Settings:
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return Settings(root=root)
+    return settings_from_text(config_file.read_text(encoding="utf-8"), root)
+
+
+# The settings that are the agreement's rules: a pull request is checked by the base branch's values
+# of these (issue "Dates that hold up"), so it cannot relax the rules its own check applies.
+GOVERNING = ("notice_days", "timezone", "history_baseline")
+
+
+def governed_by(settings: Settings, base: Settings) -> tuple[Settings, list[str]]:
+    """``settings`` with the base branch's rules, and a note for each rule the change would alter."""
+    notes = [
+        f"this change sets {name} to '{getattr(settings, name)}' in mkdocs.yml (it is '{getattr(base, name)}' on "
+        "the base branch); it is checked by the base branch's rules, and the new value applies once merged "
+        "(a change to the rules needs the approval of the owners named in .github/CODEOWNERS)"
+        for name in GOVERNING
+        if getattr(settings, name) != getattr(base, name)
+    ]
+    return replace(settings, **{name: getattr(base, name) for name in GOVERNING}), notes
+
+
+def settings_from_text(text: str, root: Path) -> Settings:
+    """Settings from the text of a ``mkdocs.yml`` (the working tree's, or the base branch's)."""
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError:
         return Settings(root=root)
     options: dict[str, Any] = {}
