@@ -206,3 +206,20 @@ def test_pages_say_the_hour_and_zone_a_revision_takes_effect() -> None:
     upcoming = timeline.upcoming[0]
     header = render_revision_header(upcoming, timeline, plan, "security/baa/2025-10-17/")
     assert "Takes effect at 00:00 Eastern Time on <time" in header
+
+
+def test_a_site_without_a_timezone_is_told_to_set_one(tmp_path: Path) -> None:
+    write_site(tmp_path, None)
+    (tmp_path / "baa_versions").mkdir()
+    (tmp_path / "baa_versions" / "2026-01-01.md").write_text(
+        "---\ntitle: T\nposted: 2026-01-01\neffective: 2026-01-01\nsummary: S.\n---\n\n## 1. One\n\nText.\n",
+        encoding="utf-8",
+    )
+    code, output = run(["--root", str(tmp_path), "check", "--no-history", "--as-of", "2026-01-02"])
+    assert code == 0
+    assert (
+        "note: timezone is not set in mkdocs.yml, so every date is a day in UTC; set the agreement's time zone in "
+        "the amend settings, e.g. timezone: America/New_York\n"
+    ) in output
+    write_site(tmp_path, "America/Chicago")
+    assert "timezone is not set" not in run(["--root", str(tmp_path), "check", "--no-history"])[1]

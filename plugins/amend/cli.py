@@ -73,6 +73,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         found, lines = NOTICE_CHECK(settings, as_of, not problems)
         problems.extend(found)
         notes.extend(lines)
+    if not settings.timezone:
+        notes.append(
+            "timezone is not set in mkdocs.yml, so every date is a day in UTC; set the agreement's time zone in "
+            "the amend settings, e.g. timezone: America/New_York"
+        )
     style = "github" if args.format == "github" else "text"
     if problems:
         print(render_problems(problems, style))

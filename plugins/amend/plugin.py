@@ -31,7 +31,7 @@ from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
 from .settings import AS_OF_VARIABLE, Settings, first_date
-from .zone import DEFAULT_ZONE, Zone, parse_zone
+from .zone import Zone, parse_zone
 
 log = get_plugin_logger(__name__)
 
@@ -74,8 +74,9 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """A mailto: or https: URL sent as the List-Unsubscribe header of every notice (optional)."""
     notice_ledger = c.Type(str, default="notice-ledger.yml")
     """The record of every notice sent, relative to mkdocs.yml; the notice pages show it."""
-    timezone = c.Type(str, default=DEFAULT_ZONE)
-    """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is."""
+    timezone = c.Type(str, default="")
+    """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is;
+    UTC when not set."""
     all_pairs_limit = c.Type(int, default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .timeline import DEFAULT_NOTICE_DAYS
-from .zone import DEFAULT_ZONE, Zone, parse_zone
+from .zone import Zone, parse_zone
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
 
@@ -62,7 +62,8 @@ class Settings:
     notice_ledger: str = "notice-ledger.yml"  # the record of every notice sent, relative to root
     withdrawals: str = "withdrawals.yml"  # withdrawn revisions, relative to root; absent file: none
     # The agreement's time zone (IANA name): the day a date starts, the day a commit reached main, "today".
-    timezone: str = DEFAULT_ZONE
+    # Empty: not set, read as UTC (amend check says so: every new site should set it).
+    timezone: str = ""
 
     @property
     def zone(self) -> Zone:
@@ -142,7 +143,7 @@ def settings_from_text(text: str, root: Path) -> Settings:
     options = {renamed.get(k, k): v for k, v in options.items()}
     known = {k: v for k, v in options.items() if k in Settings.__dataclass_fields__ and k not in ("root", "site_url")}
     if "timezone" in known:
-        known["timezone"] = str(known["timezone"] or DEFAULT_ZONE)
+        known["timezone"] = str(known["timezone"] or "")
     if "history_baseline" in known:
         known["history_baseline"] = str(known["history_baseline"])  # an all-digit commit id reads as a number
     return Settings(root=root, site_url=site_url, **known)
