@@ -89,6 +89,8 @@ def test_golden_pull_request_reports(case: str, tmp_path: Path) -> None:
         repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
     if (folder / "register-pr.yml").is_file():  # the register as the pull request leaves it
         repo.write("subprocessors.yml", (folder / "register-pr.yml").read_text(encoding="utf-8"))
+    if (folder / "withdrawals-pr.yml").is_file():  # the withdrawals the pull request adds
+        repo.write("withdrawals.yml", (folder / "withdrawals-pr.yml").read_text(encoding="utf-8"))
     for name in held_back:
         repo.write(f"{REVISIONS}/{name}", (history / name).read_text(encoding="utf-8"))
     for name in spec.get("delete", []):

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import cli
-from .model import Revision
+from .model import Revision, Withdrawal
 from .problems import Problem
 from .provenance import (
     History,
@@ -34,6 +34,7 @@ from .register import Register, parse_register
 from .report import FileChange, RegisterChange, render_pr_report
 from .revisions import load_revisions
 from .settings import Settings, governed_by, settings_from_text
+from .withdrawals import parse_withdrawals
 
 
 def history_check(
@@ -132,6 +133,7 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         notes=notes,
         notices=notices,
         register=_register_change(settings, args.base, register, bool(register_problems)),
+        withdrawals=_new_withdrawals(settings, args.base),
     )
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8", newline="\n")
@@ -150,6 +152,16 @@ def _register_change(
     shown = settings.register
     old = parse_register(texts[0], shown, settings.notice_days)[0] if texts[0] is not None else None
     return RegisterChange(shown, old, register, invalid)
+
+
+def _new_withdrawals(settings: Settings, base: str | None) -> list[Withdrawal]:
+    """The withdrawals the pull request adds to withdrawals.yml."""
+    texts = pending_file_texts(settings.root, settings.withdrawals_path, base)
+    if texts is None or texts[1] is None:
+        return []
+    old = parse_withdrawals(texts[0], settings.withdrawals)[0] if texts[0] is not None else {}
+    new = parse_withdrawals(texts[1], settings.withdrawals)[0]
+    return [w for key, w in new.items() if key not in old]
 
 
 def _file_changes(history: History) -> list[FileChange]:

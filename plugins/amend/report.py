@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .diff import diff_documents
 from .diffviews import render_markdown
-from .model import Document, Revision, Status
+from .model import Document, Revision, Status, Withdrawal
 from .problems import Problem, sort_problems
 from .register import Register, Subprocessor
 from .revisions import parse_any_document, parse_revision, revision_id
@@ -68,17 +68,19 @@ def render_pr_report(
     title: str = "Business Associate Agreement",
     notices: Sequence[str] = (),
     register: RegisterChange | None = None,
+    withdrawals: Sequence[Withdrawal] = (),
 ) -> str:
     """The whole comment, ending with a newline.
 
     ``register``, when the pull request changes the subprocessor register,
-    adds a section listing each entry it adds, ends, withdraws or edits.
+    adds a section listing each entry it adds, ends, withdraws or edits;
+    ``withdrawals`` are the revisions it withdraws (new entries of withdrawals.yml).
     """
     timeline = build_timeline(revisions, as_of, notice_days)
     by_path = {r.path.as_posix(): r for r in revisions}
     ordered = sorted(changes, key=lambda c: (c.path, c.kind))
     out: list[str] = [MARKER, f"## {escape(title)}: what this pull request changes", ""]
-    out.append(_headline(ordered, problems, as_of, notice_days, base, register is not None))
+    out.append(_headline(ordered, problems, as_of, notice_days, base, register is not None, len(withdrawals)))
     out.append("")
     for note in notes:
         out += [f"> **Note:** {escape(note)}", ""]
@@ -86,10 +88,17 @@ def render_pr_report(
         out += _problems(problems)
     if notices:
         out += ["### Notice to customers", "", *(f"- {escape(line)}" for line in notices), ""]
+    if withdrawals:
+        out += ["### Revisions withdrawn", ""]
+        out += [
+            f"- **{escape(w.revision)}** withdrawn on {w.day}: it will not take effect. {escape(w.reason)}"
+            for w in sorted(withdrawals, key=lambda w: w.revision)
+        ]
+        out.append("")
     if register is not None:
         out += _register_section(register, as_of)
     if not ordered:
-        if register is None:
+        if register is None and not withdrawals:
             out += ["This pull request changes no revision file.", ""]
         return _finish(out)
     out += _table(ordered, by_path, timeline)
@@ -119,12 +128,15 @@ def _headline(
     notice_days: int,
     base: str,
     register_changed: bool = False,
+    withdrawn: int = 0,
 ) -> str:
     counts = []
     for kind, word in ((ADDED, "adds"), (MODIFIED, "changes"), (DELETED, "deletes")):
         found = sum(1 for c in changes if c.kind == kind)
         if found:
             counts.append(f"{word} {found} revision{'s' if found != 1 else ''}")
+    if withdrawn:
+        counts.append(f"withdraws {withdrawn} revision{'s' if withdrawn != 1 else ''}")
     if register_changed:
         counts.append("changes the subprocessor register")
     what = ", ".join(counts) if counts else "changes no revision"
