@@ -282,6 +282,7 @@ def test_the_sample_register_has_a_pending_addition_inside_its_objection_window_
     # Northbeam was announced on 2026-11-18 under the 15-day term, but starts after the 30-day term of
     # 2026-12-17 took effect: the stricter term applies, so its window runs to 2026-12-18, not 2026-12-03.
     assert "The objection window closes on" in html and "(18 days left)" in html
+    assert "It starts after the terms of <time" in html
 
 
 # --- Statuses as of a date ------------------------------------------------------------------------
