@@ -138,10 +138,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"as of {as_of} (notice window: {settings.notice_days} days)")
     print(f"{'revision':<12} {'status':<11} {'posted':<11} {'effective':<11} notice")
-    for row in rows:
+    for row, entry in zip(rows, timeline.entries, strict=True):
         extra = ""
         if row["status"] == "upcoming":
-            extra = f"  takes effect in {plural_days(int(str(row['days_left'])))}"
+            extra = f"  takes effect in {plural_days(entry.days_left(as_of))}"
         elif row["status"] == "draft":
             extra = "  not published yet"
         elif row["status"] == "withdrawn":
@@ -150,7 +150,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             extra = f"  superseded by {row['superseded_by']}"
         print(
             f"{row['id']:<12} {row['status']:<11} {row['posted']:<11} {row['effective']:<11} "
-            f"{plural_days(int(str(row['notice_days']))):>8}{extra}"
+            f"{plural_days(entry.revision.notice_days):>8}{extra}"
         )
     return 0
 
