@@ -56,7 +56,8 @@ def test_the_same_change_on_main_itself_uses_its_own_settings(tmp_path: Path) ->
     repo.switch("main")
     repo.merge("shorter-notice", "2026-02-08T12:00:00-05:00")
     code, _, err = run(["--root", str(repo.path), "check", "--as-of", "2026-02-08"])
-    assert (code, err) == (0, "2 revisions checked: no problems (as of 2026-02-08)\n")
+    assert code == 0
+    assert err.endswith("2 revisions checked: no problems (as of 2026-02-08)\n")
 
 
 def test_the_pr_report_names_the_rule_change_and_applies_the_base_rule(tmp_path: Path) -> None:
