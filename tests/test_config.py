@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from amend.config import AmendConfig, load_settings, validate_options
+from amend.config import AmendConfig, load_settings, settings_from_text, validate_options
+from amend.settings import GOVERNING
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,12 @@ from amend.config import AmendConfig, load_settings, validate_options
             "amend setting as_of is '2026-02-30', not a date; write it as YYYY-MM-DD, e.g. 2026-01-31",
         ),
         ({"title": 12}, "amend setting title is 12, not text; write it in quotes"),
+        (
+            {"timezone": "Pacific Time"},
+            "amend setting timezone is 'Pacific Time', not a time zone; did you mean 'America/Los_Angeles'? "
+            "(write an IANA name such as America/New_York, America/Los_Angeles or UTC)",
+        ),
+        ({"timezone": -5}, "amend setting timezone is -5, not a time zone; write an IANA name, e.g. America/New_York"),
         ({"papr": "a4"}, "unknown amend setting 'papr'; did you mean 'paper'?"),
         (
             {"colour": "red"},
@@ -52,4 +59,22 @@ def test_every_problem_is_listed_at_its_line(tmp_path: Path) -> None:
         "mkdocs.yml:7: unknown amend setting 'titel'; did you mean 'title'?",
         "mkdocs.yml:5: amend setting notice_days is -1; it must be 0 or more",
         "mkdocs.yml:6: amend setting paper is 'legal'; write one of: letter, a4",
+    ]
+
+
+def test_the_base_branchs_rules_are_read_through_the_same_schema(tmp_path: Path) -> None:
+    # The base branch's mkdocs.yml may hold a setting this amend does not know, or a broken one the change is
+    # fixing: only the rules are read from it, each checked as the build checks it.
+    text = (
+        "site_name: x\nplugins:\n  - amend:\n      notice_days: 45\n      timezone: America/Chicago\n"
+        "      history_baseline: 1234567\n      colour: red\n      paper: legal\n"
+    )
+    settings, problems = settings_from_text(text, tmp_path, only=GOVERNING)
+    assert problems == []
+    assert (settings.notice_days, settings.timezone, settings.history_baseline) == (45, "America/Chicago", "1234567")
+    assert settings.paper == "letter"  # not a rule: the default, never the base's broken value
+    broken = text.replace("notice_days: 45", "notice_days: thirty")
+    _, problems = settings_from_text(broken, tmp_path, only=GOVERNING)
+    assert [p.render() for p in problems] == [
+        "mkdocs.yml:4: amend setting notice_days is 'thirty', not a whole number; write digits, e.g. 30"
     ]

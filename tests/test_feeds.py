@@ -21,7 +21,6 @@ GOLDEN = Path(__file__).parent / "golden" / "feeds"
 SITE = "https://trust.example.com/"
 UPDATE = os.environ.get("AMEND_UPDATE_GOLDEN") == "1"
 ATOM = "{http://www.w3.org/2005/Atom}"
-TAG = "tag:example.com,2025-09-17:"
 
 # Before the third revision is posted, inside its notice window, and the day it takes effect.
 CASES = {
@@ -101,7 +100,7 @@ def test_each_published_revision_has_a_posted_entry_and_an_in_force_entry_once_e
     feed = parsed((GOLDEN / case / "feed.xml").read_bytes())
     got = []
     for entry in feed.entries:
-        revision, event = entry.id.rsplit("/", 2)[-2:]
+        revision, event = entry.id.removeprefix("urn:amend:security/baa/").split(":")
         assert entry.updated == entry.published
         got.append((revision, event, entry.updated[:10]))
     assert got == entries
@@ -116,7 +115,7 @@ def test_a_revision_still_in_draft_never_appears_in_the_feed() -> None:
 
 def test_the_posted_entry_gives_the_effective_date_and_links_page_pdf_and_redline_against_the_one_in_force() -> None:
     feed = parsed(render_atom(sample_timeline(date(2025, 9, 30)), SITE))
-    entry = next(e for e in feed.entries if e.id.endswith("2025-10-17/posted"))
+    entry = next(e for e in feed.entries if e.id.endswith("2025-10-17:posted"))
     assert entry.title == "Business Associate Agreement 2025-10-17 posted: takes effect on 2025-10-17"
     assert entry.summary == (
         "Posted 2025-09-17; takes effect on 2025-10-17 (30 days of notice). "
@@ -134,7 +133,7 @@ def test_the_posted_entry_gives_the_effective_date_and_links_page_pdf_and_redlin
 
 def test_the_in_force_entry_links_the_redline_against_the_revision_it_replaced() -> None:
     feed = parsed(render_atom(sample_timeline(date(2025, 10, 17)), SITE))
-    entry = next(e for e in feed.entries if e.id.endswith("2025-10-17/in-force"))
+    entry = next(e for e in feed.entries if e.id.endswith("2025-10-17:in-force"))
     assert entry.title == "Business Associate Agreement 2025-10-17 took effect on 2025-10-17"
     assert entry.summary.startswith("In force from 2025-10-17, replacing revision 2025-04-15. ")
     assert entry.links[-1].href.endswith("/compare/2025-04-15...2025-10-17/")
@@ -143,7 +142,7 @@ def test_the_in_force_entry_links_the_redline_against_the_revision_it_replaced()
 def test_the_first_revision_has_no_redline_link() -> None:
     feed = parsed(render_atom(sample_timeline(date(2025, 10, 17)), SITE))
     for entry in feed.entries:
-        if "/2024-03-01/" in entry.id:
+        if "/2024-03-01:" in entry.id:
             assert [link.rel for link in entry.links] == ["alternate", "related"]
             assert "compare" not in entry.content[0].value
 
@@ -169,7 +168,7 @@ def test_a_revision_posted_during_another_notice_window_is_compared_with_the_rev
     # The 2025-04-15 revision is announced but not yet in force when a later one is posted: readers compare
     # the new text with what binds them that day, the 2024-03-01 revision.
     feed = parsed(render_atom(overlapping_timeline(date(2025, 3, 25)), SITE))
-    assert redline_of(feed, "2025-10-17/posted") == f"{SITE}security/baa/compare/2024-03-01...2025-10-17/"
+    assert redline_of(feed, "2025-10-17:posted") == f"{SITE}security/baa/compare/2024-03-01...2025-10-17/"
 
 
 @pytest.mark.parametrize(
@@ -188,8 +187,8 @@ def test_redline_links_go_only_to_compare_pages_the_site_has(
 
     feed = parsed(render_atom(overlapping_timeline(date(2025, 10, 17)), SITE, has_compare=has_compare))
     base = f"{SITE}security/baa/compare/"
-    assert redline_of(feed, "2025-10-17/posted") == (f"{base}{posted_redline}/" if posted_redline else None)
-    assert redline_of(feed, "2025-10-17/in-force") == (f"{base}{in_force_redline}/" if in_force_redline else None)
+    assert redline_of(feed, "2025-10-17:posted") == (f"{base}{posted_redline}/" if posted_redline else None)
+    assert redline_of(feed, "2025-10-17:in-force") == (f"{base}{in_force_redline}/" if in_force_redline else None)
 
 
 def test_entry_ids_are_stable_across_builds_on_different_days() -> None:
@@ -199,9 +198,9 @@ def test_entry_ids_are_stable_across_builds_on_different_days() -> None:
         for entry in feed.entries:
             key = entry.title
             assert seen.setdefault(entry.id, (key, entry.updated)) == (key, entry.updated)
-    assert "tag:trust.example.com,2025-09-17:security/baa/2025-10-17/posted" in seen
+    assert "urn:amend:security/baa/2025-10-17:posted" in seen
     assert len(seen) == 6
-    assert {f.feed.id for f in feeds} == {"https://trust.example.com/security/baa/feed.xml"}
+    assert {f.feed.id for f in feeds} == {"urn:amend:security/baa/feed"}
 
 
 def test_the_same_timeline_gives_the_same_bytes_in_another_process_and_time_zone() -> None:
@@ -234,10 +233,20 @@ def test_without_a_site_url_links_are_relative_to_the_feed_and_ids_are_urns() ->
 @pytest.mark.parametrize(
     ("site_url", "base_path", "page", "event_id"),
     [
-        ("https://example.com", "security/baa/", "https://example.com/security/baa/r/", f"{TAG}security/baa/r/posted"),
-        ("https://example.com/trust/", "/legal/baa",
-         "https://example.com/trust/legal/baa/r/", f"{TAG}trust/legal/baa/r/posted"),
-        ("https://user:secret@example.com:8443/", "baa", "https://example.com:8443/baa/r/", f"{TAG}baa/r/posted"),
+        # Ids never depend on the site URL: setting it later must not make every entry new again.
+        (
+            "https://example.com",
+            "security/baa/",
+            "https://example.com/security/baa/r/",
+            "urn:amend:security/baa/r:posted",
+        ),
+        (
+            "https://example.com/trust/",
+            "/legal/baa",
+            "https://example.com/trust/legal/baa/r/",
+            "urn:amend:legal/baa/r:posted",
+        ),
+        ("https://user:secret@example.com:8443/", "baa", "https://example.com:8443/baa/r/", "urn:amend:baa/r:posted"),
         ("", "security/baa/", "r/", "urn:amend:security/baa/r:posted"),
         ("not a url", "", "r/", "urn:amend:r:posted"),
     ],
@@ -250,9 +259,13 @@ def test_addresses_follow_the_site_url_and_base_path(site_url: str, base_path: s
 
 
 def test_revision_text_is_escaped_and_the_feed_stays_valid_xml() -> None:
-    text = (GOLDEN / "revisions" / "2025-10-17.md").read_text(encoding="utf-8").replace(
-        'summary: Breach reports are due within 72 hours; "subcontractors" & <notice> terms added.',
-        'summary: "<script>alert(1)</script> & \\x01 a control character"',
+    text = (
+        (GOLDEN / "revisions" / "2025-10-17.md")
+        .read_text(encoding="utf-8")
+        .replace(
+            'summary: Breach reports are due within 72 hours; "subcontractors" & <notice> terms added.',
+            'summary: "<script>alert(1)</script> & \\x01 a control character"',
+        )
     )
     third, problems = parse_revision(text, Path("baa_versions/2025-10-17.md"))
     assert third is not None, problems
@@ -291,3 +304,17 @@ def test_the_title_and_author_can_be_set() -> None:
     feed = parsed(render_atom(timeline, SITE, title="Harbor BAA updates", author="Harbor, Inc."))
     assert feed.feed.title == "Harbor BAA updates"
     assert feed.feed.author == "Harbor, Inc."
+
+
+def test_entry_ids_and_calendar_uids_are_the_same_with_or_without_a_site_url() -> None:
+    """Setting site_url later (or moving the site) must not make readers see every entry as new."""
+    from amend.ical import render_ics
+
+    timeline = sample_timeline(date(2025, 10, 17))
+    ids = [[e.id for e in parsed(render_atom(timeline, url)).entries] for url in ("", SITE, "https://other.example/x/")]
+    assert ids[0] == ids[1] == ids[2]
+    uids = [
+        [line for line in render_ics(timeline, url).decode().splitlines() if line.startswith("UID:")]
+        for url in ("", SITE)
+    ]
+    assert uids[0] == uids[1]

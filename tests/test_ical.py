@@ -25,7 +25,7 @@ CASES = {
     "after-notice-2025-10-17": (date(2025, 10, 17), SITE),
     "inside-notice-no-site-url": (date(2025, 9, 30), ""),
 }
-UID = "security-baa-{}@trust.example.com"
+UID = "urn:amend:security/baa/{}"
 
 
 def sample_timeline(as_of: date) -> Timeline:
@@ -59,23 +59,23 @@ def test_the_calendar_matches_its_golden_file(case: str) -> None:
     [
         (
             "before-notice-2025-09-16",
-            [("2024-03-01-effective", date(2024, 3, 1)), ("2025-04-15-effective", date(2025, 4, 15))],
+            [("2024-03-01:effective", date(2024, 3, 1)), ("2025-04-15:effective", date(2025, 4, 15))],
         ),
         (
             "inside-notice-2025-09-30",
             [
-                ("2024-03-01-effective", date(2024, 3, 1)),
-                ("2025-04-15-effective", date(2025, 4, 15)),
-                ("2025-10-17-notice-window-end", date(2025, 10, 16)),
-                ("2025-10-17-effective", date(2025, 10, 17)),
+                ("2024-03-01:effective", date(2024, 3, 1)),
+                ("2025-04-15:effective", date(2025, 4, 15)),
+                ("2025-10-17:notice-window-end", date(2025, 10, 16)),
+                ("2025-10-17:effective", date(2025, 10, 17)),
             ],
         ),
         (
             "after-notice-2025-10-17",
             [
-                ("2024-03-01-effective", date(2024, 3, 1)),
-                ("2025-04-15-effective", date(2025, 4, 15)),
-                ("2025-10-17-effective", date(2025, 10, 17)),
+                ("2024-03-01:effective", date(2024, 3, 1)),
+                ("2025-04-15:effective", date(2025, 4, 15)),
+                ("2025-10-17:effective", date(2025, 10, 17)),
             ],
         ),
     ],

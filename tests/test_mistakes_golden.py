@@ -237,7 +237,7 @@ subprocessors:
 """
 
 
-def register_addition_starting_under_the_longer_term(tmp_path: Path) -> tuple[int, str, str]:
+def register_addition_straddling_a_stricter_term(tmp_path: Path) -> tuple[int, str, str]:
     root = folder(tmp_path, (*FIRST, BODY))
     (root / "subprocessors.yml").write_text(REGISTER, encoding="utf-8")
     return run(["--root", str(root), "check", "--no-history", "--as-of", "2026-11-29"])
@@ -266,7 +266,7 @@ CASES: dict[str, Callable[[Path], tuple[int, str, str]]] = {
     "settings-negative": settings_mistake("notice_days: -5"),
     "settings-yaml-error": settings_mistake("title: BAA: 2026"),
     "settings-mistake-in-ci": settings_mistake_in_ci,
-    "register-addition-starting-under-the-longer-term": register_addition_starting_under_the_longer_term,
+    "register-addition-straddling-a-stricter-term": register_addition_straddling_a_stricter_term,
 }
 
 

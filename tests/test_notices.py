@@ -165,7 +165,8 @@ def test_publishing_a_revision_and_a_register_change_sends_each_email_once_with_
     assert announcement["Subject"] == (
         "Harborlight Health Cloud, Inc.: new subprocessor Northbeam Document Capture, Inc. from January 4, 2027"
     )
-    assert "You may object until the end of December 3, 2026 (15 days after the announcement)." in text
+    # Announced under the 15-day term, it starts after the 30-day term of 2026-12-17: the stricter applies.
+    assert "You may object until the end of December 18, 2026 (30 days after the announcement)." in text
     assert "Location: United States (Minnesota)" in text
     assert (
         'href="mailto:privacy@harborlight.example?subject=Objection%20to%20subprocessor%20Northbeam%20Document'

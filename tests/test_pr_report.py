@@ -78,13 +78,19 @@ def test_golden_pull_request_reports(case: str, tmp_path: Path) -> None:
     history = ROOT / spec["history"] if "history" in spec else HISTORY
     held_back: list[str] = spec.get("pr_from_history", [])
     repo = sample_history(tmp_path / "site", history, leave_out=held_back)
-    if (folder / "main").is_dir():
-        for file in sorted((folder / "main").iterdir()):
+    if (folder / "main").is_dir() or (folder / "register-main.yml").is_file():
+        for file in sorted((folder / "main").iterdir()) if (folder / "main").is_dir() else ():
             repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
+        if (folder / "register-main.yml").is_file():  # the subprocessor register as main has it
+            repo.write("subprocessors.yml", (folder / "register-main.yml").read_text(encoding="utf-8"))
         repo.commit("Work on main", spec["main_day"])
     repo.branch("pr")
     for file in sorted((folder / "pr").iterdir()) if (folder / "pr").is_dir() else ():
         repo.write(f"{REVISIONS}/{file.name}", file.read_text(encoding="utf-8"))
+    if (folder / "register-pr.yml").is_file():  # the register as the pull request leaves it
+        repo.write("subprocessors.yml", (folder / "register-pr.yml").read_text(encoding="utf-8"))
+    if (folder / "withdrawals-pr.yml").is_file():  # the withdrawals the pull request adds
+        repo.write("withdrawals.yml", (folder / "withdrawals-pr.yml").read_text(encoding="utf-8"))
     for name in held_back:
         repo.write(f"{REVISIONS}/{name}", (history / name).read_text(encoding="utf-8"))
     for name in spec.get("delete", []):
@@ -180,9 +186,7 @@ def test_problems_are_listed_first_with_where_they_are() -> None:
     problem = Problem(f"{REVISIONS}/2026-03-01.md", 4, "notice window is 20 days; set effective to 2026-03-01 or later")
     report = report_for([first], [], [problem])
     assert "❌ **1 problem**" in report
-    assert (
-        f"- `{REVISIONS}/2026-03-01.md:4` notice window is 20 days; set effective to 2026-03-01 or later" in report
-    )
+    assert f"- `{REVISIONS}/2026-03-01.md:4` notice window is 20 days; set effective to 2026-03-01 or later" in report
     assert report.index("problem to fix before merging") < report.index("This pull request changes no revision file.")
 
 
@@ -197,7 +201,9 @@ def test_revision_text_cannot_inject_markup_into_the_comment() -> None:
     )
     report = report_for([first, new], [added(new)])
     assert "<script>" not in report and "<img" not in report
-    shown = "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*loud\\*\\* @\u200blegal-team \\[link\\](https://example.org)"
+    shown = (
+        "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*loud\\*\\* @\u200blegal-team \\[link\\](https://example.org)"
+    )
     assert f"> {shown}" in report
 
 

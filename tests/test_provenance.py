@@ -149,13 +149,11 @@ def test_every_commit_that_changed_a_posted_revision_is_named(sample: GitRepo) -
     ("edited_on", "allowed"),
     [
         ("2025-03-13", True),  # the day before it is posted: still a draft
-        ("2025-03-14", True),  # the posted day itself has not passed yet
+        ("2025-03-14", False),  # the posted day: public since 00:00, the morning publish showed it
         ("2025-03-15", False),  # the day after: the text readers were given is fixed
     ],
 )
-def test_a_revision_may_be_edited_until_its_posted_day_has_passed(
-    sample: GitRepo, edited_on: str, allowed: bool
-) -> None:
+def test_a_revision_may_be_edited_only_before_its_posted_day(sample: GitRepo, edited_on: str, allowed: bool) -> None:
     sample.write(SECOND, sample.read(SECOND) + "\nA late clarification.\n")
     sample.commit("Clarify", edited_on)
     assert (check(sample, "2025-06-01") == []) is allowed
@@ -477,6 +475,16 @@ def v(commit: str | None, day: str, blob: str | None, posted: str | None = None)
         ("added on its posted day", [v("c1", "2025-03-14", "A", "2025-03-14")], []),
         ("added before its posted day", [v("c1", "2025-03-01", "A", "2025-03-14")], []),
         ("added after its posted day", [v("c1", "2025-03-15", "A", "2025-03-14")], ["back-dated"]),
+        (
+            "edited on its posted day",
+            [v("c1", "2025-03-01", "A", "2025-03-14"), v("c2", "2025-03-14", "B", "2025-03-14")],
+            ["changed"],
+        ),
+        (
+            "added on its posted day, edited later that day",
+            [v("c1", "2025-03-14", "A", "2025-03-14"), v("c2", "2025-03-14", "B", "2025-03-14")],
+            ["changed"],
+        ),
         (
             "edited the day after posting",
             [v("c1", "2025-03-01", "A", "2025-03-14"), v("c2", "2025-03-15", "B", "2025-03-14")],

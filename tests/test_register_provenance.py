@@ -85,10 +85,25 @@ def test_restoring_the_announced_wording_fixes_the_history(repo: GitRepo) -> Non
     assert check(repo, "2025-05-01") == []
 
 
-def test_an_entry_may_change_on_the_day_it_is_announced(repo: GitRepo) -> None:
+def test_an_entry_is_locked_from_the_commit_that_announced_it_even_the_same_day(repo: GitRepo) -> None:
+    announced = repo.head()
     repo.write("subprocessors.yml", (REGISTER + ADDITION).replace("Indexes", "Reads"))
-    repo.commit("Same-day fix", "2025-03-03")
-    assert check(repo, "2025-05-01") == []
+    repo.commit("Same-day edit", "2025-03-03")
+    assert check(repo, "2025-05-01") == [
+        "subprocessors.yml:12: 'purpose' of subprocessor 'Quarry Search Co.' changed from 'Indexes uploaded "
+        "documents so that they can be searched.' to 'Reads uploaded documents so that they can be searched.' after "
+        "it was announced; announcements are kept as published: announce a new change instead "
+        f"(as published in commit {announced[:7]})"
+    ]
+
+
+def test_a_draft_announcement_may_change_before_its_announced_day(repo: GitRepo) -> None:
+    draft = ADDITION.replace("Quarry Search Co.", "Ridge Mail Inc").replace("2025-03-03", "2025-05-01")
+    repo.write("subprocessors.yml", REGISTER + ADDITION + draft.replace("2025-04-07", "2025-06-02"))
+    repo.commit("Merge the Ridge Mail announcement early", "2025-04-20")
+    repo.write("subprocessors.yml", REGISTER + ADDITION + draft.replace("2025-04-07", "2025-06-09"))
+    repo.commit("Move its start", "2025-04-30")
+    assert check(repo, "2025-05-10") == []
 
 
 def test_an_announcement_dated_before_it_reached_main_is_back_dated(repo: GitRepo) -> None:

@@ -228,3 +228,26 @@ def test_redlines_from_the_cache_are_the_redlines_computed_afresh(tmp_path: Path
     for page in pages:
         again = tmp_path / "cached" / "site" / page.relative_to(tmp_path / "fresh" / "site")
         assert again.read_bytes() == page.read_bytes(), page.name
+
+
+def test_a_withdrawn_revision_keeps_its_page_and_never_takes_effect(tmp_path: Path) -> None:
+    """The fixture's 2025-12-15 revision, posted 2025-11-10, is withdrawn on 2025-11-20 (withdrawals.yml)."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "withdrawals.yml").write_text(
+        "withdrawals:\n  - revision: 2025-12-15\n    withdrawn: 2025-11-20\n"
+        "    reason: The new deadline is postponed while customers review it.\n",
+        encoding="utf-8",
+    )
+    result = build(tmp_path, "2025-12-20")
+    assert result.returncode == 0, result.stderr
+    base = tmp_path / "site" / "security" / "baa"
+    versions = {v["id"]: v["status"] for v in json.loads((base / "versions.json").read_text())["revisions"]}
+    assert versions == {"2025-01-10": "superseded", "2025-06-01": "in force", "2025-12-15": "withdrawn"}
+    page = (base / "2025-12-15" / "index.html").read_text()
+    assert "amend-badge--withdrawn" in page and "postponed while customers review it" in page
+    assert 'Latest revision: <time datetime="2025-06-01">' in (base / "index.html").read_text()
+    feed = (base / "feed.xml").read_text()
+    assert "2025-12-15:withdrawn</id>" in feed and "2025-12-15:in-force" not in feed
+    calendar = (base / "calendar.ics").read_text()
+    assert calendar.count("STATUS:CANCELLED") == 2

@@ -13,26 +13,30 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .config import CONFIG_FILE, load_settings
 from .problems import Problem, render_problems, sort_problems
-from .publication import load_site_register
+from .publication import load_site_register, load_site_withdrawals
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date
-from .timeline import build_timeline
+from .timeline import build_timeline, plural_days
+from .zone import UTC_ZONE, Zone
 
 
 class UsageError(Exception):
     """Bad command-line input: printed as one line, exit 1."""
 
 
-def resolve_as_of(flag: str | None, environ: dict[str, str] | None = None, today: date | None = None) -> date:
-    """``--as-of``, else ``AMEND_AS_OF``, else today (SPEC "Revision timeline")."""
+def resolve_as_of(
+    flag: str | None, environ: dict[str, str] | None = None, today: date | None = None, zone: Zone = UTC_ZONE
+) -> date:
+    """``--as-of``, else ``AMEND_AS_OF``, else today in the agreement's time zone (SPEC "Revision timeline")."""
     env = os.environ if environ is None else environ
     try:
-        return first_date((("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))), today or date.today())
+        default = today or zone.day_at(datetime.now(UTC))
+        return first_date((("--as-of", flag), (AS_OF_VARIABLE, env.get(AS_OF_VARIABLE))), default)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -48,11 +52,14 @@ def parse_date_argument(value: str, name: str) -> date:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = resolve_as_of(args.as_of)
+    notes: list[str] = []
+    if args.base and BASE_RULES is not None:
+        settings, notes = BASE_RULES(settings, args.base)
+    as_of = resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     problems = list(loaded.problems)
     problems += load_site_register(settings, loaded.revisions)[1]
-    notes: list[str] = []
+    problems += load_site_withdrawals(settings, loaded.revisions)[1]
     history_check = HISTORY_CHECK
     if args.no_history:
         notes.append("history not checked (--no-history): immutability and back-dating were not verified")
@@ -70,6 +77,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         found, lines = NOTICE_CHECK(settings, as_of, not problems)
         problems.extend(found)
         notes.extend(lines)
+    if not settings.timezone:
+        notes.append(
+            "timezone is not set in mkdocs.yml, so every date is a day in UTC; set the agreement's time zone in "
+            "the amend settings, e.g. timezone: America/New_York"
+        )
     style = "github" if args.format == "github" else "text"
     if problems:
         print(render_problems(problems, style))
@@ -88,6 +100,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 # Set by the provenance module when GitPython is available: (settings, revisions, as_of, base) → (problems, note).
 HISTORY_CHECK: Callable[..., tuple[list[Problem], str | None]] | None = None
+# Set likewise: (settings, base) → (settings with the base branch's rules, notes on rules the change would alter).
+BASE_RULES: Callable[[Settings, str], tuple[Settings, list[str]]] | None = None
 
 
 # Set by cli_notice: (settings, as_of, sources_valid) → (ledger problems, one line per upcoming notice).
@@ -98,9 +112,13 @@ NOTICE_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] 
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = resolve_as_of(args.as_of)
+    as_of = resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
-    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
+    # What could be read is shown; what is wrong is listed below the table (the withdrawals are read only
+    # when they have no problem: a revision they cannot vouch for is shown as its dates say).
+    withdrawals, withdrawal_problems = load_site_withdrawals(settings, loaded.revisions)
+    problems = list(loaded.problems) + withdrawal_problems
+    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days, withdrawals)
     rows = [
         {
             "id": e.id,
@@ -116,29 +134,31 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     ]
     if args.format == "json":
         report: dict[str, object] = {"as_of": as_of.isoformat(), "notice_days": settings.notice_days, "revisions": rows}
-        if loaded.problems:
-            report["problems"] = [problem.render() for problem in sort_problems(loaded.problems)]
+        if problems:
+            report["problems"] = [problem.render() for problem in sort_problems(problems)]
         print(json.dumps(report, indent=2))
-        return 1 if loaded.problems else 0
+        return 1 if problems else 0
     print(f"as of {as_of} (notice window: {settings.notice_days} days)")
     print(f"{'revision':<12} {'status':<11} {'posted':<11} {'effective':<11} notice")
-    for row in rows:
+    for row, entry in zip(rows, timeline.entries, strict=True):
         extra = ""
         if row["status"] == "upcoming":
-            extra = f"  takes effect in {row['days_left']} days"
+            extra = f"  takes effect in {plural_days(entry.days_left(as_of))}"
         elif row["status"] == "draft":
             extra = "  not published yet"
+        elif row["status"] == "withdrawn":
+            extra = "  withdrawn: never takes effect"
         elif row["superseded_by"]:
             extra = f"  superseded by {row['superseded_by']}"
         print(
             f"{row['id']:<12} {row['status']:<11} {row['posted']:<11} {row['effective']:<11} "
-            f"{row['notice_days']:>3} days{extra}"
+            f"{plural_days(entry.revision.notice_days):>8}{extra}"
         )
-    if loaded.problems:
+    if problems:
         # The table shows every revision that could be read; what is wrong is listed below it.
-        count = len(loaded.problems)
+        count = len(problems)
         print(f"\n{count} problem{'s' if count != 1 else ''} (run amend check for the full check):")
-        print(render_problems(loaded.problems))
+        print(render_problems(problems))
         return 1
     return 0
 

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from . import cli
-from .model import Revision
+from .config import CONFIG_FILE, settings_from_text
+from .model import Revision, Withdrawal
 from .problems import Problem
 from .provenance import (
     History,
@@ -24,12 +25,18 @@ from .provenance import (
     check_history,
     check_provenance,
     check_register_provenance,
+    check_withdrawal_provenance,
     default_base,
+    pending_file_texts,
     read_history,
+    text_at,
 )
-from .report import FileChange, render_pr_report
+from .publication import load_site_register, load_site_withdrawals
+from .register import Register, parse_register
+from .report import FileChange, RegisterChange, render_pr_report
 from .revisions import load_revisions
-from .settings import Settings
+from .settings import GOVERNING, Settings, governed_by
+from .withdrawals import parse_withdrawals
 
 
 def history_check(
@@ -50,6 +57,7 @@ def history_check(
         baseline=_baseline(settings),
         notice_days=settings.notice_days,
         shown_root=settings.root,
+        zone=settings.zone,
     )
     if note is None:
         problems += check_register_provenance(
@@ -60,6 +68,16 @@ def history_check(
             baseline=_baseline(settings),
             notice_days=settings.notice_days,
             shown_root=settings.root,
+            zone=settings.zone,
+        )
+        problems += check_withdrawal_provenance(
+            settings.root,
+            settings.withdrawals_path,
+            as_of,
+            base=base,
+            baseline=_baseline(settings),
+            shown_root=settings.root,
+            zone=settings.zone,
         )
     if note:
         notes.append(note)
@@ -73,11 +91,14 @@ def _baseline(settings: Settings) -> str | None:
 
 
 def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = cli.resolve_as_of(args.as_of)
+    settings, rule_notes = base_rules(settings, args.base)
+    if args.settings_problems:
+        rule_notes = []  # the change's own settings could not be read: there is nothing to compare with the base's
+    as_of = cli.resolve_as_of(args.as_of, zone=settings.zone)
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     # A broken mkdocs.yml is the first problem of the report (the check and the build refuse it).
     problems = list(args.settings_problems) + list(loaded.problems)
-    notes: list[str] = []
+    notes: list[str] = list(rule_notes)
     history = read_history(
         settings.root,
         settings.revisions_path,
@@ -85,6 +106,7 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         base=args.base,
         baseline=_baseline(settings),
         shown_root=settings.root,
+        zone=settings.zone,
     )
     changes: list[FileChange] = []
     if isinstance(history, Unavailable):
@@ -94,6 +116,21 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
     else:
         problems.extend(check_history(history, settings.notice_days))
         changes = _file_changes(history)
+    # The subprocessor register and the withdrawals: the same problems `amend check` reports.
+    register, register_problems = load_site_register(settings, loaded.revisions)
+    problems += register_problems + load_site_withdrawals(settings, loaded.revisions)[1]
+    if not isinstance(history, Unavailable):
+        for check in (check_register_provenance, check_withdrawal_provenance):
+            path = settings.register_path if check is check_register_provenance else settings.withdrawals_path
+            problems += check(
+                settings.root,
+                path,
+                as_of,
+                base=args.base,
+                baseline=_baseline(settings),
+                shown_root=settings.root,
+                zone=settings.zone,
+            )
     notices: list[str] = []
     if cli.NOTICE_CHECK is not None:  # whether each upcoming revision's notice went out, and how early
         found, notices = cli.NOTICE_CHECK(settings, as_of, not problems)
@@ -107,12 +144,36 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
         base=args.base,
         notes=notes,
         notices=notices,
+        register=_register_change(settings, args.base, register, bool(register_problems)),
+        withdrawals=_new_withdrawals(settings, args.base),
     )
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8", newline="\n")
     else:
         sys.stdout.write(report)
     return 0
+
+
+def _register_change(
+    settings: Settings, base: str | None, register: Register | None, invalid: bool
+) -> RegisterChange | None:
+    """What the pull request does to the subprocessor register, when it changes the file."""
+    texts = pending_file_texts(settings.root, settings.register_path, base)
+    if texts is None:
+        return None
+    shown = settings.register
+    old = parse_register(texts[0], shown, settings.notice_days)[0] if texts[0] is not None else None
+    return RegisterChange(shown, old, register, invalid)
+
+
+def _new_withdrawals(settings: Settings, base: str | None) -> list[Withdrawal]:
+    """The withdrawals the pull request adds to withdrawals.yml."""
+    texts = pending_file_texts(settings.root, settings.withdrawals_path, base)
+    if texts is None or texts[1] is None:
+        return []
+    old = parse_withdrawals(texts[0], settings.withdrawals)[0] if texts[0] is not None else {}
+    new = parse_withdrawals(texts[1], settings.withdrawals)[0]
+    return [w for key, w in new.items() if key not in old]
 
 
 def _file_changes(history: History) -> list[FileChange]:
@@ -130,4 +191,22 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 cli.HISTORY_CHECK = history_check
+
+
+def base_rules(settings: Settings, base: str) -> tuple[Settings, list[str]]:
+    """``cli.BASE_RULES``: a pull request is checked by the base branch's notice_days, timezone and baseline."""
+    text = text_at(settings.root, base, settings.root / CONFIG_FILE)
+    if text is None:
+        return settings, []
+    base_settings, problems = settings_from_text(text, settings.root, only=GOVERNING)
+    if problems:
+        # The change cannot have broken the base's file; it is checked by its own rules until the base is fixed.
+        return settings, [
+            f"the base branch's {CONFIG_FILE} could not be read ({problems[0].render()}), so this change is checked "
+            "by its own notice_days, timezone and history_baseline"
+        ]
+    return governed_by(settings, base_settings)
+
+
+cli.BASE_RULES = base_rules
 cli.EXTRA_COMMANDS.append(register)

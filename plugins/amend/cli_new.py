@@ -18,10 +18,11 @@ from .model import Revision
 from .problems import render_problems
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings
+from .timeline import plural_days
 
 
 def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
-    today = cli.resolve_as_of(None)
+    today = cli.resolve_as_of(None, zone=settings.zone)
     posted = cli.parse_date_argument(args.posted, "--posted") if args.posted else today
     effective = cli.parse_date_argument(args.effective, "--effective") if args.effective else None
     folder = settings.revisions_path
@@ -58,7 +59,7 @@ def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
     print(shown)
     print(f"posted:    {posted}")
     print(f"effective: {chosen}" + (" (the first date the notice window allows)" if effective is None else ""))
-    print(f"notice window: {(chosen - posted).days} days ({rule})")
+    print(f"notice window: {plural_days((chosen - posted).days)} ({rule})")
     if latest is not None:
         print(f"copied from {latest.id}: edit the text, replace the summary's TODO line, then open a pull request")
     else:
@@ -75,9 +76,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
             "effective filled in so that the notice window is kept."
         ),
     )
-    parser.add_argument(
-        "--posted", help=f"the day notice is given (YYYY-MM-DD; default {AS_OF_VARIABLE} or today)"
-    )
+    parser.add_argument("--posted", help=f"the day notice is given (YYYY-MM-DD; default {AS_OF_VARIABLE} or today)")
     parser.add_argument(
         "--effective", help="the day it takes effect (YYYY-MM-DD; default: the first day the notice window allows)"
     )

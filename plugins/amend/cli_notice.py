@@ -111,7 +111,7 @@ def _load(settings: Settings, as_of: date) -> tuple[tuple[Notice, ...], Ledger]:
 
 
 def cmd_notice(args: argparse.Namespace, settings: Settings) -> int:
-    today = cli.resolve_as_of(args.as_of)
+    today = cli.resolve_as_of(args.as_of, zone=settings.zone)
     notices, ledger = _load(settings, today)
     if args.id is None:
         if args.send:
@@ -240,7 +240,7 @@ def notice_check(settings: Settings, as_of: date, sources_valid: bool) -> tuple[
     publication, _ = prepare_publication(settings, as_of)
     if publication is None:
         return problems, []
-    states = notice_states(publication.notices, publication.timeline, ledger)
+    states = notice_states(publication.notices, publication.timeline, ledger, settings.zone)
     problems = check_notice_sent(states, settings.notice_days, ledger)
     problems += check_ledger_ids(ledger, _known_ids(settings))
     return problems, [state.line(settings.notice_days, as_of) for state in states]

@@ -15,7 +15,7 @@ An adapter like ``plugin.py`` (it imports MkDocs); the core never imports it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from mkdocs.config import config_options as c
 
 from .problems import Problem
 from .settings import Settings
+from .zone import parse_zone
 
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN = "amend"
@@ -89,6 +90,21 @@ class Day(c.OptionallyRequired[str]):
         raise base.ValidationError(f"is {_quoted(value)}, not a date; write it as YYYY-MM-DD, e.g. 2026-01-31")
 
 
+class TimeZone(c.OptionallyRequired[str]):
+    """An IANA time zone name (empty: not set, read as UTC)."""
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise base.ValidationError(
+                f"is {_quoted(value)}, not a time zone; write an IANA name, e.g. America/New_York"
+            )
+        try:
+            parse_zone(value)
+        except ValueError as error:
+            raise base.ValidationError(str(error).removeprefix("timezone ")) from None
+        return value.strip()
+
+
 class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
     revisions = Text(default="baa_versions")
     """Folder of revision files ``YYYY-MM-DD.md``, relative to mkdocs.yml."""
@@ -108,6 +124,8 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """Where rendered PDFs are cached between builds, relative to mkdocs.yml."""
     register = Text(default="subprocessors.yml")
     """The subprocessor register (YAML), relative to mkdocs.yml; published at security/subprocessors/ when present."""
+    withdrawals = Text(default="withdrawals.yml")
+    """Withdrawn revisions (YAML), relative to mkdocs.yml; absent file: none."""
     history_baseline = Text(numbers_as_text=True, default="")
     """A commit on main where revisions older than the repository were imported (read by `amend check`)."""
     notice_to = Text(default="")
@@ -121,6 +139,9 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     """A mailto: or https: URL sent as the List-Unsubscribe header of every notice (optional)."""
     notice_ledger = Text(default="notice-ledger.yml")
     """The record of every notice sent, relative to mkdocs.yml; the notice pages show it."""
+    timezone = TimeZone(default="")
+    """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is;
+    UTC when not set."""
     all_pairs_limit = WholeNumber(default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""
@@ -148,7 +169,7 @@ def keyed_problems(
     to a default silently), with the closest known name as a hint.
     """
     if lines is None:
-        lines = _option_lines(config_file) if config_file is not None else {}
+        lines = _file_option_lines(config_file) if config_file is not None else {}
     shown = CONFIG_FILE if config_file is None else config_file.name
     block_line = lines.get("", None)
     if not isinstance(options, Mapping):
@@ -195,7 +216,17 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     config_file = root / CONFIG_FILE
     if not config_file.is_file():
         return Settings(root=root), []
-    text = config_file.read_text(encoding="utf-8", errors="replace")
+    return settings_from_text(config_file.read_text(encoding="utf-8", errors="replace"), root)
+
+
+def settings_from_text(text: str, root: Path, only: Collection[str] | None = None) -> tuple[Settings, list[Problem]]:
+    """Settings from the text of a ``mkdocs.yml`` (the working tree's, or the base branch's), with its problems.
+
+    ``only`` names the settings to read (the others keep their defaults and are
+    not checked): the base branch's rules are read this way, so a setting the
+    base does not know, or one the change is about to fix, does not stop them
+    being applied.
+    """
     try:
         data = yaml.load(text, Loader=_TolerantLoader)  # a SafeLoader that also skips MkDocs' tags
     except yaml.MarkedYAMLError as error:
@@ -213,7 +244,9 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and PLUGIN in plugin:
             options = plugin[PLUGIN] or {}
-    config, problems = validate_options(options, config_file, _option_lines(config_file))
+    if only is not None and isinstance(options, Mapping):
+        options = {key: value for key, value in options.items() if key in only}
+    config, problems = validate_options(options, root / CONFIG_FILE, _option_lines(text))
     if config is None:
         return Settings(root=root), problems
     return settings_from_config(root, config, str(data.get("site_url") or "")), []
@@ -239,11 +272,11 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
-def _option_lines(config_file: Path) -> dict[str, int]:
-    """Lines (1-based) of the amend block's keys in ``config_file``; ``""`` is the block's own line."""
+def _option_lines(text: str) -> dict[str, int]:
+    """Lines (1-based) of the amend block's keys in a mkdocs.yml's ``text``; ``""`` is the block's own line."""
     try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8", errors="replace"), Loader=_TolerantLoader)
-    except (OSError, yaml.YAMLError):
+        root = yaml.compose(text, Loader=_TolerantLoader)
+    except yaml.YAMLError:
         return {}
     if not isinstance(root, yaml.MappingNode):
         return {}
@@ -260,6 +293,13 @@ def _option_lines(config_file: Path) -> dict[str, int]:
                         lines.update({str(k.value): k.start_mark.line + 1 for k, _ in block.value})
                     return lines
     return {}
+
+
+def _file_option_lines(config_file: Path) -> dict[str, int]:
+    try:
+        return _option_lines(config_file.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {}
 
 
 def _quoted(value: object) -> str:

@@ -24,7 +24,7 @@ from .frontmatter import split_front_matter
 from .model import Revision
 from .problems import Problem
 from .revisions import parse_revision
-from .timeline import check_timeline, earliest_effective
+from .timeline import check_timeline, earliest_effective, plural_days
 
 SUMMARY_PLACEHOLDER = "TODO: replace this line with one or two plain sentences on what this revision changes."
 DEFAULT_TITLE = "Business Associate Agreement"
@@ -168,7 +168,7 @@ def _reasons(latest: Revision | None, posted: date, effective: date, notice_days
     given = (effective - posted).days
     if given < notice_days:
         reasons.append(
-            f"notice window would be {given} days (posted {posted}, effective {effective}); "
+            f"notice window would be {plural_days(given)} (posted {posted}, effective {effective}); "
             f"it must be at least {notice_days}"
         )
     if effective <= latest.effective:

@@ -23,7 +23,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]  # feedgen ships no type information
@@ -33,7 +33,8 @@ from feedgen.util import xml_elem  # type: ignore[import-untyped]  # feedgen shi
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, Register, RegisterTimeline, register_timeline
 from .siteplan import Urls
-from .timeline import Entry, Timeline
+from .timeline import Entry, Timeline, plural_days
+from .zone import UTC_ZONE, Zone
 
 DEFAULT_BASE_PATH = "security/baa/"
 DEFAULT_REGISTER_PATH = "security/subprocessors/"
@@ -51,6 +52,7 @@ class Event(enum.StrEnum):
 
     POSTED = "posted"
     IN_FORCE = "in force"
+    WITHDRAWN = "withdrawn"  # an upcoming revision called off: it never takes effect
 
     @property
     def slug(self) -> str:
@@ -72,6 +74,7 @@ class Addresses:
     prefix: str  # "https://example.com/security/baa/", or "" for addresses relative to base_path
     host: str  # "example.com", or "" without a site URL
     path: str  # base_path under the host's root, e.g. "security/baa/" (or "docs/security/baa/")
+    section: str = ""  # base_path alone, whatever the site URL: what permanent ids are made of
 
     # The layout of the section's URLs is the site plan's; here only the prefix differs.
     def page(self, revision_id: str) -> str:
@@ -93,19 +96,17 @@ class Addresses:
         return self.prefix + _LAYOUT.calendar()
 
     def feed_id(self) -> str:
-        """The feed's permanent id: its own address, or a ``urn:`` without a site URL."""
-        return self.feed() if self.host else f"urn:amend:{self.path}feed"
+        """The feed's permanent id: a ``urn:`` of the section's path, whatever the site URL."""
+        return f"urn:amend:{self.section}feed"
 
     def event_id(self, revision: Revision, event: str) -> str:
         """A permanent id for one event of one revision, the same in every build.
 
-        A ``tag:`` URI (RFC 4151) dated with the revision's posted day, which
-        cannot change once the revision is published; without a site URL, a
-        ``urn:`` built from the path and the revision id.
+        A ``urn:`` built from the section's path, the revision id and the event:
+        nothing in it depends on ``site_url``, so setting or changing the site's
+        address later never makes readers see every entry again as new.
         """
-        if self.host:
-            return f"tag:{self.host},{revision.posted.isoformat()}:{self.path}{revision.id}/{event}"
-        return f"urn:amend:{self.path}{revision.id}:{event}"
+        return f"urn:amend:{self.section}{revision.id}:{event}"
 
 
 def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
@@ -114,11 +115,11 @@ def addresses(site_url: str, base_path: str = DEFAULT_BASE_PATH) -> Addresses:
     base = f"{base}/" if base else ""
     parts = urlsplit(site_url.strip())
     if not (parts.scheme and parts.hostname):
-        return Addresses(prefix="", host="", path=base)
+        return Addresses(prefix="", host="", path=base, section=base)
     root = parts.path if parts.path.endswith("/") else f"{parts.path}/"
     path = f"{root.lstrip('/')}{base}"
     netloc = parts.netloc.rsplit("@", 1)[-1]  # never publish credentials written into a URL
-    return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path)
+    return Addresses(prefix=f"{parts.scheme}://{netloc}/{path}", host=parts.hostname, path=path, section=base)
 
 
 def notice_baseline(timeline: Timeline, entry: Entry, has_compare: CompareCheck | None = None) -> Revision | None:
@@ -160,14 +161,9 @@ def _published_previous(timeline: Timeline, entry: Entry) -> Revision | None:
     return previous
 
 
-def midnight_utc(day: date) -> datetime:
-    """The start of ``day`` in UTC: the time stamp of everything that happens on a date."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
-
-
-def plural_days(count: int) -> str:
-    """``1 day``, ``30 days``."""
-    return f"{count} day" if count == 1 else f"{count} days"
+def day_start(day: date, zone: Zone = UTC_ZONE) -> datetime:
+    """00:00 of ``day`` in the agreement's zone: the time stamp of everything that happens on a date."""
+    return zone.start_of(day)
 
 
 def notice_phrase(revision: Revision) -> str:
@@ -211,7 +207,8 @@ class FeedItem:
     @property
     def order(self) -> tuple[date, int, str]:
         # On one day, a revision takes effect after it is posted (a first revision does both at once).
-        return (self.day, 0 if self.event is Event.POSTED else 1, self.revision.id)
+        rank = {Event.POSTED: 0, Event.IN_FORCE: 1, Event.WITHDRAWN: 2}[self.event]
+        return (self.day, rank, self.revision.id)
 
 
 def feed_entries(timeline: Timeline, where: Addresses, has_compare: CompareCheck | None = None) -> list[FeedItem]:
@@ -234,7 +231,26 @@ def feed_entries(timeline: Timeline, where: Addresses, has_compare: CompareCheck
                 compare_title=f"Changes against revision {baseline.id}" if baseline else None,
             )
         )
-        if revision.effective <= timeline.as_of:
+        if entry.withdrawal is not None:
+            withdrawal = entry.withdrawal
+            entries.append(
+                FeedItem(
+                    revision=revision,
+                    event=Event.WITHDRAWN,
+                    day=withdrawal.day,
+                    title=f"{name} withdrawn: it will not take effect on {revision.effective.isoformat()}",
+                    summary=(
+                        f"Withdrawn on {withdrawal.day.isoformat()}: {withdrawal.reason} It was posted on "
+                        f"{revision.posted.isoformat()} to take effect on {revision.effective.isoformat()}; it never "
+                        "takes effect, and the notice it gave no longer counts."
+                    ),
+                    page=where.page(revision.id),
+                    pdf=where.pdf(revision.id),
+                    compare=None,
+                    compare_title=None,
+                )
+            )
+        elif revision.effective <= timeline.as_of:
             replaced = replaced_revision(timeline, entry, has_compare)
             replacing = f", replacing revision {replaced.id}" if replaced else ""
             entries.append(
@@ -264,6 +280,7 @@ def render_atom(
     has_compare: CompareCheck | None = None,
     register: Register | None = None,
     register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> bytes:
     """The Atom feed of ``timeline`` as UTF-8 bytes, identical for identical input.
 
@@ -272,7 +289,8 @@ def render_atom(
     ``has_compare`` says which compare pages the site has (default: all). The feed's
     ``updated`` is the date of its newest entry, never the build time.
     ``register``, when given, adds the subprocessor list's changes as of the
-    timeline's date; its page is published under ``register_path``.
+    timeline's date; its page is published under ``register_path``. Every time
+    stamp is 00:00 of its day in the agreement's ``zone``.
     """
     where = addresses(site_url, base_path)
     entries: list[FeedItem | RegisterFeedItem] = list(feed_entries(timeline, where, has_compare))
@@ -291,7 +309,7 @@ def render_atom(
     if register is not None:
         subtitle += " Notice of every change to the list of subprocessors, and of the end of each objection window."
     feed.subtitle(subtitle)
-    feed.updated(midnight_utc(entries[0].day) if entries else EMPTY_FEED_UPDATED)
+    feed.updated(day_start(entries[0].day, zone) if entries else EMPTY_FEED_UPDATED)
     feed.author({"name": xml_text(author or document_title)})
     feed.link(href=where.feed(), rel="self", type="application/atom+xml")
     feed.link(href=where.index(), rel="alternate", type="text/html")
@@ -299,9 +317,9 @@ def render_atom(
     feed.language("en")
     for item in entries:
         if isinstance(item, RegisterFeedItem):
-            _add_register_entry(feed, item)
+            _add_register_entry(feed, item, zone)
             continue
-        stamp = midnight_utc(item.day)
+        stamp = day_start(item.day, zone)
         fe = feed.add_entry(order="append")
         fe.id(where.event_id(item.revision, item.event.slug))
         fe.title(xml_text(item.title))
@@ -347,6 +365,8 @@ def _entry_html(item: FeedItem) -> str:
     if item.compare and item.compare_title:
         rows.append(f'<li><a href="{esc(item.compare)}">{esc(item.compare_title)} (redline)</a></li>')
     revision = item.revision
+    if item.event is Event.WITHDRAWN:
+        return f"<p>{esc(item.summary)}</p><p>{esc(revision.summary)}</p><ul>{''.join(rows)}</ul>"
     dates = f"<p>{esc(notice_phrase(revision))}.</p>"
     return f"<p>{esc(revision.summary)}</p>{dates}<ul>{''.join(rows)}</ul>"
 
@@ -388,9 +408,8 @@ def register_page(where: Addresses, anchor: str = "") -> str:
 
 def register_event_id(where: Addresses, change_id: str, announced: date, event: str) -> str:
     """A permanent id for one event of one change, as :meth:`Addresses.event_id` makes for revisions."""
-    if where.host:
-        return f"tag:{where.host},{announced.isoformat()}:{where.path}{change_id}/{event}"
-    return f"urn:amend:{where.path}{change_id}:{event}"
+    del announced  # kept in the signature: ids once carried the date; they no longer depend on anything that changes
+    return f"urn:amend:{where.section}{change_id}:{event}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,8 +533,8 @@ def _announced_summary(entry: ChangeEntry) -> str:
     return f"{announced}; may start on {change.effective.isoformat()} ({notice} of notice).{objection}{what}"
 
 
-def _add_register_entry(feed: FeedGenerator, item: RegisterFeedItem) -> None:
-    stamp = midnight_utc(item.day)
+def _add_register_entry(feed: FeedGenerator, item: RegisterFeedItem, zone: Zone) -> None:
+    stamp = day_start(item.day, zone)
     fe = feed.add_entry(order="append")
     fe.id(item.id)
     fe.title(xml_text(item.title))

@@ -23,9 +23,8 @@ calendar.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import icalendar
 
@@ -35,16 +34,16 @@ from .feeds import (
     Addresses,
     CompareCheck,
     addresses,
-    midnight_utc,
+    day_start,
     notice_baseline,
     notice_phrase,
-    plural_days,
     register_page,
     replaced_revision,
 )
 from .model import Revision, Status
 from .register import ChangeEntry, ChangeKind, ChangeStatus, Register, register_timeline
-from .timeline import Entry, Timeline
+from .timeline import Entry, Timeline, plural_days
+from .zone import UTC_ZONE, Zone
 
 PRODID = "-//amend//Revision calendar 1.0//EN"
 
@@ -58,6 +57,7 @@ def render_ics(
     has_compare: CompareCheck | None = None,
     register: Register | None = None,
     register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> bytes:
     """The calendar of ``timeline`` as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
 
@@ -65,7 +65,8 @@ def render_ics(
     document's title followed by "revisions". ``has_compare`` says which
     compare pages the site has (default: all). ``register``, when given, adds
     the subprocessor list's dates as of the timeline's date; its page is
-    published under ``register_path``.
+    published under ``register_path``. Events are whole days of the agreement's
+    ``zone``; their DTSTAMP is 00:00 of the announcement day there, in UTC.
     """
     where = addresses(site_url, base_path)
     if not where.host:
@@ -81,6 +82,8 @@ def render_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    if zone != UTC_ZONE:
+        calendar.add("x-wr-timezone", zone.name)  # the zone whose days the all-day events are
     description = "Effective dates of every revision and the last day of each open notice window."
     if register is not None:
         description += (
@@ -96,12 +99,13 @@ def render_ics(
     events: list[tuple[date, int, str, icalendar.Event]] = []
     for entry in timeline.published:
         revision = entry.revision
-        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare)))
-        if entry.status is Status.UPCOMING:
-            notice = _notice_event(timeline, entry, where, has_compare)
+        events.append((revision.effective, 1, revision.id, _effective_event(timeline, entry, where, has_compare, zone)))
+        if entry.status in (Status.UPCOMING, Status.WITHDRAWN):
+            # A withdrawn revision's notice event is sent once more, cancelled, so calendars drop it.
+            notice = _notice_event(timeline, entry, where, has_compare, zone)
             events.append((notice_window_end(revision), 0, revision.id, notice))
     if register is not None:
-        events.extend(register_events(register, timeline.as_of, site_url, register_path))
+        events.extend(register_events(register, timeline.as_of, site_url, register_path, zone))
     for _, _, _, event in sorted(events, key=lambda e: e[:3]):
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -113,7 +117,7 @@ def notice_window_end(revision: Revision) -> date:
 
 
 def _effective_event(
-    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None, zone: Zone
 ) -> icalendar.Event:
     revision = entry.revision
     replaced = replaced_revision(timeline, entry, has_compare)
@@ -128,16 +132,17 @@ def _effective_event(
         lines.append(f"Changes against revision {replaced.id}: {where.compare(replaced.id, revision.id)}")
     return _event(
         uid=_uid(where, revision, "effective"),
-        revision=revision,
+        entry=entry,
         day=revision.effective,
         summary=f"{revision.title} {revision.id} takes effect",
         description="\n".join(lines),
         url=where.page(revision.id) if where.host else None,
+        zone=zone,
     )
 
 
 def _notice_event(
-    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None
+    timeline: Timeline, entry: Entry, where: Addresses, has_compare: CompareCheck | None, zone: Zone
 ) -> icalendar.Event:
     revision = entry.revision
     baseline = notice_baseline(timeline, entry, has_compare)
@@ -152,28 +157,66 @@ def _notice_event(
     lines += [f"Read it: {where.page(revision.id)}", f"PDF: {where.pdf(revision.id)}"]
     return _event(
         uid=_uid(where, revision, "notice-window-end"),
-        revision=revision,
+        entry=entry,
         day=notice_window_end(revision),
         summary=f"Notice window ends: {revision.title} {revision.id} takes effect tomorrow",
         description="\n".join(lines),
         url=(where.compare(baseline.id, revision.id) if baseline else where.page(revision.id)) if where.host else None,
+        zone=zone,
     )
 
 
 def _event(
-    *, uid: str, revision: Revision, day: date, summary: str, description: str, url: str | None
+    *,
+    uid: str,
+    entry: Entry,
+    day: date,
+    summary: str,
+    description: str,
+    url: str | None,
+    zone: Zone,
 ) -> icalendar.Event:
+    revision, withdrawal = entry.revision, entry.withdrawal
+    if withdrawal is not None:
+        summary = f"Cancelled (revision withdrawn): {summary}"
+        description = f"Withdrawn on {withdrawal.day.isoformat()}: {withdrawal.reason}\n\n{description}"
     return _whole_day_event(
-        uid=uid, announced=revision.posted, day=day, summary=summary, description=description, url=url
+        uid=uid,
+        announced=revision.posted,
+        day=day,
+        summary=summary,
+        description=description,
+        url=url,
+        zone=zone,
+        cancelled=withdrawal.day if withdrawal is not None else None,
     )
 
 
 def _whole_day_event(
-    *, uid: str, announced: date, day: date, summary: str, description: str, url: str | None
+    *,
+    uid: str,
+    announced: date,
+    day: date,
+    summary: str,
+    description: str,
+    url: str | None,
+    zone: Zone,
+    cancelled: date | None = None,
 ) -> icalendar.Event:
+    """One all-day event; ``cancelled`` (the day it was called off) sends it as a cancellation.
+
+    A cancellation keeps the UID, raises SEQUENCE to 1 and says STATUS:CANCELLED
+    (RFC 5545 3.8.1.11, 3.8.7.4), so a subscribed calendar removes or strikes
+    the event instead of keeping a date that no longer holds.
+    """
     event = icalendar.Event()
     event.add("uid", uid)
-    event.add("dtstamp", midnight_utc(announced))  # when these dates were announced, never the build time
+    # When these dates were announced, or called off (00:00 of that day in the agreement's zone), never the
+    # build time; RFC 5545 3.8.7.2 wants DTSTAMP in UTC.
+    event.add("dtstamp", day_start(cancelled or announced, zone).astimezone(UTC))
+    if cancelled is not None:
+        event.add("sequence", 1)
+        event.add("status", "CANCELLED")
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day (RFC 5545 3.6.1)
     event.add("summary", summary)
@@ -186,21 +229,24 @@ def _whole_day_event(
 
 
 def _uid(where: Addresses, revision: Revision, event: str) -> str:
-    """``security-baa-2025-10-17-effective@example.com``: unique per site, document, revision and event.
+    """``urn:amend:security/baa/2025-10-17:effective``: unique per document, revision and event.
 
-    Not the feed's ``tag:`` id: a UID is text, where a comma must be escaped,
-    and some calendar apps keep the escape as part of the UID.
+    Built from the section's path, never from ``site_url``: setting the site's
+    address later must not make calendars hold every event twice. (No comma:
+    a UID is text, and some calendar apps keep an escaped comma in it.)
     """
-    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
-    local = f"{path}-{revision.id}-{event}" if path else f"{revision.id}-{event}"
-    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{revision.id}:{event}"
+    return f"urn:amend:{where.section}{revision.id}:{event}"
 
 
 # --- The subprocessor register's events ------------------------------------------------------------
 
 
 def register_events(
-    register: Register, as_of: date, site_url: str, register_path: str = DEFAULT_REGISTER_PATH
+    register: Register,
+    as_of: date,
+    site_url: str,
+    register_path: str = DEFAULT_REGISTER_PATH,
+    zone: Zone = UTC_ZONE,
 ) -> list[tuple[date, int, str, icalendar.Event]]:
     """The register's events as of ``as_of``, each with the key the calendar sorts by.
 
@@ -214,16 +260,17 @@ def register_events(
     out: list[tuple[date, int, str, icalendar.Event]] = []
     for entry in changes.published:
         change = entry.change
-        if change.kind is ChangeKind.WITHDRAWAL or entry.status is ChangeStatus.WITHDRAWN:
-            continue
-        out.append((change.effective, 3, change.id, _change_event(entry, where)))
+        if change.kind is ChangeKind.WITHDRAWAL:
+            continue  # the withdrawal itself is no date to keep: it cancels the addition's events below
+        cancelled = change.subprocessor.withdrawn if entry.status is ChangeStatus.WITHDRAWN else None
+        out.append((change.effective, 3, change.id, _change_event(entry, where, zone, cancelled)))
         closes = change.objection_closes
-        if closes is not None and entry.objection_open(as_of):
-            out.append((closes, 2, change.id, _objection_event(entry, closes, where)))
+        if closes is not None and (entry.objection_open(as_of) or cancelled is not None):
+            out.append((closes, 2, change.id, _objection_event(entry, closes, where, zone, cancelled)))
     return out
 
 
-def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
+def _change_event(entry: ChangeEntry, where: Addresses, zone: Zone, cancelled: date | None) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -241,6 +288,9 @@ def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
             lines.append(f"{change.replaced_by.name} takes over its work.")
         event = "ends"
     lines += ["", f"Announced {change.announced.isoformat()}.", f"The list of subprocessors: {page}"]
+    if cancelled is not None:
+        summary = f"Cancelled (addition withdrawn): {summary}"
+        lines.insert(0, f"Withdrawn on {cancelled.isoformat()}: {sub.name} will not process PHI.\n")
     return _whole_day_event(
         uid=_register_uid(where, change.id, event),
         announced=change.announced,
@@ -248,10 +298,14 @@ def _change_event(entry: ChangeEntry, where: Addresses) -> icalendar.Event:
         summary=summary,
         description="\n".join(lines),
         url=page if where.host else None,
+        zone=zone,
+        cancelled=cancelled,
     )
 
 
-def _objection_event(entry: ChangeEntry, closes: date, where: Addresses) -> icalendar.Event:
+def _objection_event(
+    entry: ChangeEntry, closes: date, where: Addresses, zone: Zone, cancelled: date | None
+) -> icalendar.Event:
     change = entry.change
     sub = change.subprocessor
     page = register_page(where, f"change-{change.id}")
@@ -264,18 +318,21 @@ def _objection_event(entry: ChangeEntry, closes: date, where: Addresses) -> ical
         "",
         f"The list of subprocessors: {page}",
     ]
+    if cancelled is not None:
+        lines.insert(0, f"Withdrawn on {cancelled.isoformat()}: {sub.name} will not process PHI.\n")
     return _whole_day_event(
         uid=_register_uid(where, change.id, "objection-window-end"),
         announced=change.announced,
         day=closes,
-        summary=f"Objection window ends: {sub.name} (subprocessor)",
+        summary=("Cancelled (addition withdrawn): " if cancelled else "")
+        + f"Objection window ends: {sub.name} (subprocessor)",
         description="\n".join(lines),
         url=page if where.host else None,
+        zone=zone,
+        cancelled=cancelled,
     )
 
 
 def _register_uid(where: Addresses, change_id: str, event: str) -> str:
-    """``security-subprocessors-northbeam-document-capture-inc-added-starts@example.com``."""
-    path = re.sub(r"[^A-Za-z0-9]+", "-", where.path).strip("-")
-    local = f"{path}-{change_id}-{event}" if path else f"{change_id}-{event}"
-    return f"{local}@{where.host}" if where.host else f"urn:amend:{where.path}{change_id}:{event}"
+    """``urn:amend:security/subprocessors/northbeam-document-capture-inc-added:starts``, as for revisions."""
+    return f"urn:amend:{where.section}{change_id}:{event}"

@@ -32,6 +32,7 @@ from .notices import ANNOUNCEMENT, REVISION, Notice
 from .problems import Problem
 from .revisions import read_text
 from .timeline import Timeline
+from .zone import UTC_ZONE, Zone
 
 LEDGER_FILE = "notice-ledger.yml"
 MAX_BYTES = 2_000_000  # ten thousand notices fit in a fraction of this
@@ -208,11 +209,18 @@ class NoticeState:
 
     notice: Notice
     sent: LedgerEntry | None
+    zone: Zone = UTC_ZONE  # the agreement's time zone: the day a notice was sent is a day there
+
+    @property
+    def sent_day(self) -> date | None:
+        """The day it was sent, in the agreement's time zone."""
+        return None if self.sent is None else self.zone.day_at(self.sent.sent)
 
     @property
     def days_before(self) -> int | None:
-        """Whole days from the day it was sent (UTC) to the day it takes effect."""
-        return None if self.sent is None else (self.notice.effective - self.sent.sent.date()).days
+        """Whole days from the day it was sent (in the agreement's zone) to the day it takes effect."""
+        sent = self.sent_day
+        return None if sent is None else (self.notice.effective - sent).days
 
     def line(self, notice_days: int, as_of: date) -> str:
         """One line for ``amend check`` and the PR report: sent when and how early, or by when to send it."""
@@ -233,12 +241,14 @@ class NoticeState:
         )
 
 
-def notice_states(notices: Sequence[Notice], timeline: Timeline, ledger: Ledger) -> list[NoticeState]:
+def notice_states(
+    notices: Sequence[Notice], timeline: Timeline, ledger: Ledger, zone: Zone = UTC_ZONE
+) -> list[NoticeState]:
     """The notice of every upcoming revision and every announcement not yet in effect, as of the timeline's date."""
     upcoming = {e.id for e in timeline.upcoming}
     as_of = timeline.as_of
     return [
-        NoticeState(n, ledger.sent(n.id))
+        NoticeState(n, ledger.sent(n.id), zone)
         for n in notices
         if (n.kind == REVISION and n.id in upcoming) or (n.kind == ANNOUNCEMENT and n.due(as_of))
     ]
@@ -248,16 +258,16 @@ def check_notice_sent(states: Sequence[NoticeState], notice_days: int, ledger: L
     """An upcoming revision whose notice went out fewer than ``notice_days`` before it takes effect."""
     problems: list[Problem] = []
     for state in states:
-        days = state.days_before
-        if state.notice.kind != REVISION or state.sent is None or days is None or days >= notice_days:
+        days, sent = state.days_before, state.sent_day
+        if state.notice.kind != REVISION or state.sent is None or days is None or sent is None or days >= notice_days:
             continue
         problems.append(
             Problem(
                 ledger.path,
                 state.sent.line,
-                f"the notice of revision {state.notice.id} went out on {state.sent.sent.date()}, {days} days before "
+                f"the notice of revision {state.notice.id} went out on {sent}, {days} days before "
                 f"it takes effect on {state.notice.effective}; customers must have at least {notice_days}: "
-                f"post a new revision that takes effect on or after {_plus(state.sent.sent.date(), notice_days)} "
+                f"post a new revision that takes effect on or after {_plus(sent, notice_days)} "
                 "in its place and send its notice",
             )
         )

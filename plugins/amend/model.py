@@ -20,6 +20,7 @@ class Status(enum.StrEnum):
     UPCOMING = "upcoming"
     IN_FORCE = "in force"
     SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"  # an upcoming revision called off before it took effect (withdrawals.yml)
 
 
 def printed_number(number: str | None) -> str:
@@ -114,3 +115,14 @@ class Revision:
     def notice_days(self) -> int:
         """Days of notice the revision gave: effective minus posted."""
         return (self.effective - self.posted).days
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """An upcoming revision called off before it took effect (read by :mod:`amend.withdrawals`)."""
+
+    revision: str  # the revision's id
+    day: date  # the day the withdrawal was announced
+    reason: str
+    line: int = 0  # the entry's first line in withdrawals.yml
+    withdrawn_line: int = 0

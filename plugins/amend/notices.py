@@ -23,7 +23,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -92,6 +92,7 @@ class Notice:
     look_here_url: str = ""  # the compare page the flags point into
     objection: Objection | None = None
     links: tuple[Link, ...] = ()
+    withdrawn: date | None = None  # the day the revision or addition was withdrawn: never sent from then on
 
     @property
     def notice_days(self) -> int:
@@ -103,8 +104,8 @@ class Notice:
         return look_here(*self.compared) if self.compared is not None else ()
 
     def due(self, as_of: date) -> bool:
-        """Whether the notice is to be sent on ``as_of``: posted, and not yet in effect."""
-        return self.posted <= as_of < self.effective
+        """Whether the notice is to be sent on ``as_of``: posted, not yet in effect, and not withdrawn."""
+        return self.posted <= as_of < self.effective and (self.withdrawn is None or as_of < self.withdrawn)
 
 
 # --- building notices from the site's data ------------------------------------------------------
@@ -245,14 +246,20 @@ def build_notices(
     was nothing to amend), so they have none.
     """
     notices = [
-        revision_notice(e.revision, e.previous, plan, organization, title)
+        replace(
+            revision_notice(e.revision, e.previous, plan, organization, title),
+            withdrawn=e.withdrawal.day if e.withdrawal is not None else None,
+        )
         for e in timeline.published
         if e.previous is not None
     ]
     if register is not None and plan.register_url is not None:
         changes = register_timeline(register, timeline.as_of)
         notices += [
-            announcement_notice(entry, register, plan.register_url, organization, objection_address)
+            replace(
+                announcement_notice(entry, register, plan.register_url, organization, objection_address),
+                withdrawn=entry.change.subprocessor.withdrawn if entry.change.starts else None,
+            )
             for entry in changes.published
             if not entry.change.initial
         ]

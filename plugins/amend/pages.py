@@ -36,6 +36,7 @@ STATUS_LABELS = {
     Status.UPCOMING: "Upcoming",
     Status.IN_FORCE: "In force",
     Status.SUPERSEDED: "Superseded",
+    Status.WITHDRAWN: "Withdrawn",
 }
 
 
@@ -78,6 +79,11 @@ class _Links:
         return self.to(self.urls.compare(old, new))
 
 
+def starts_on(day: date, plan: SitePlan) -> str:
+    """``at 00:00 Eastern Time on <time>December 17, 2026</time>``: when a dated event happens."""
+    return f"at 00:00 {escape(plan.zone_label)} on {time_tag(day)}"
+
+
 def render_banner(timeline: Timeline, plan: SitePlan, here: str) -> str:
     """The notice-window banner for each upcoming revision (empty when none)."""
     links = _Links(plan, here)
@@ -91,9 +97,10 @@ def render_banner(timeline: Timeline, plan: SitePlan, here: str) -> str:
             redline = f' · <a href="{links.compare(in_force.id, rev.id)}">See what changes</a>'
         parts.append(
             f'<aside class="amend-banner" role="note" aria-label="Upcoming revision" '
-            f'data-amend-effective="{rev.effective.isoformat()}" data-amend-revision="{escape(rev.id)}">'
-            '<p class="amend-banner__title"><strong>An amended agreement takes effect on '
-            f"{time_tag(rev.effective)}.</strong></p>"
+            f'data-amend-effective="{rev.effective.isoformat()}" data-amend-revision="{escape(rev.id)}" '
+            f'data-amend-zone="{escape(plan.zone)}">'
+            '<p class="amend-banner__title"><strong>An amended agreement takes effect '
+            f"{starts_on(rev.effective, plan)}.</strong></p>"
             f'<p class="amend-banner__status" data-amend-stale-text="Revision {escape(rev.id)} took effect on '
             f"{format_date(rev.effective)}; this page was built on {format_date(timeline.as_of)} "
             'and may be out of date.">'
@@ -120,7 +127,9 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
     rev = entry.revision
     notes: list[str] = []
     if entry.status is Status.UPCOMING:
-        notes.append(f"Takes effect on {time_tag(rev.effective)}, in {plural(entry.days_left(timeline.as_of), 'day')}.")
+        notes.append(
+            f"Takes effect {starts_on(rev.effective, plan)}, in {plural(entry.days_left(timeline.as_of), 'day')}."
+        )
     if entry.status is Status.SUPERSEDED and entry.superseded_by is not None:
         newer = entry.superseded_by
         notes.append(
@@ -129,6 +138,11 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
         )
     if entry.status is Status.IN_FORCE:
         notes.append(f"In force since {time_tag(rev.effective)}.")
+    if entry.status is Status.WITHDRAWN and entry.withdrawal is not None:
+        notes.append(
+            f"Withdrawn on {time_tag(entry.withdrawal.day)}: it never took effect, and the notice it gave no longer "
+            f"counts. Why: {escape(entry.withdrawal.reason)}"
+        )
     actions = [f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>']
     if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
         actions.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -31,6 +31,7 @@ from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
 from .settings import AS_OF_VARIABLE, first_date
+from .zone import Zone
 
 log = get_plugin_logger(__name__)
 
@@ -39,9 +40,11 @@ ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 
 
-def resolve_as_of(configured: str | None) -> date:
+def resolve_as_of(configured: str | None, zone: Zone) -> date:
+    """``as_of``, else ``AMEND_AS_OF``, else today in the agreement's time zone."""
     try:
-        return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), date.today())
+        today = zone.day_at(datetime.now(UTC))
+        return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), today)
     except ValueError as error:
         raise PluginError(f"amend: {error}") from None
 
@@ -73,7 +76,11 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         settings = settings_from_config(self.root, self.config, config.site_url or "")
-        as_of = resolve_as_of(self.config.as_of)
+        try:
+            zone = settings.zone  # the schema refuses an unknown timezone; this keeps the build from guessing one
+        except ValueError as error:
+            raise PluginError(f"amend: {error}") from None
+        as_of = resolve_as_of(self.config.as_of, zone)
         publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))

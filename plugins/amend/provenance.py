@@ -3,13 +3,16 @@
 The only module that imports GitPython (STYLE "Shape"). For every revision
 file it reads, from the first-parent history of the main branch (or of the
 ``--base`` ref of a pull request), the day the file first reached main — the
-committer date, in UTC, of the commit that added it — and every later commit
+committer date, read in the agreement's time zone (:mod:`amend.zone`), of the
+commit that added it — and every later commit
 that changed its text; then what the working tree (or the pull request)
 changes on top of that. ``check_history`` applies the rules of SPEC "Revision
 timeline and the notice window" to those facts:
 
-- a revision is immutable once its posted day has passed: a change committed on
-  a later day is a violation (a change on or before the posted day is allowed),
+- a revision is immutable from the first moment it was public: the start of
+  its posted day in the agreement's zone (the morning publish), or the commit
+  that brought it to main if that was later. A change committed on or after the
+  posted day is a violation (only a draft, before its posted day, may change),
   and so is deleting it on or after the posted day;
 - ``posted`` may not be earlier than the day the file first reached main (nor
   may a later commit move it to a day already past): notice cannot be given
@@ -33,15 +36,17 @@ import enum
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 import git
 
 from .frontmatter import parse_date, parse_front_matter, split_front_matter
 from .problems import Problem
-from .register import Announced, Register, announced_fields, check_kept, parse_register
+from .register import Announced, Register, Subprocessor, announced_fields, check_kept, parse_register
 from .timeline import DEFAULT_NOTICE_DAYS
+from .withdrawals import parse_withdrawals
+from .zone import UTC_ZONE, Zone
 
 SHORT = 7  # characters of a commit id shown in messages
 SETTINGS_FILE = "mkdocs.yml"  # where history_baseline is set (the amend plugin block)
@@ -60,7 +65,7 @@ class Version:
     """One state of a revision file: a commit on main's first-parent line, or the pending change.
 
     ``blob`` is the git object id of the text (``None`` once the file is deleted);
-    ``day`` is the committer date in UTC, or the as-of date for a change that is
+    ``day`` is the committer date's day in the agreement's zone, or the as-of date for a change that is
     not on main yet (``commit`` is ``None`` then).
     """
 
@@ -158,6 +163,7 @@ def read_history(
     base: str | None = None,
     baseline: str | None = None,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> History | Unavailable:
     """The history of every revision file in ``folder`` on main, and the change on top of it.
 
@@ -170,7 +176,7 @@ def read_history(
     shown_root = shown_root if shown_root is not None else root
     folder_shown = _shown(folder, shown_root)
     try:
-        return _read(root, folder, as_of, base, baseline, shown_root, folder_shown)
+        return _read(root, folder, as_of, base, baseline, shown_root, folder_shown, zone)
     except git.GitCommandNotFound:
         return Unavailable(
             note="history not checked: the git command is not installed, "
@@ -190,6 +196,7 @@ def _read(
     baseline: str | None,
     shown_root: Path,
     folder_shown: str,
+    zone: Zone,
 ) -> History | Unavailable:
     start = folder if folder.is_dir() else root
     try:
@@ -200,7 +207,7 @@ def _read(
             "so immutability and back-dating were not verified"
         )
     try:
-        return _read_repo(repo, folder, as_of, base, baseline, shown_root, folder_shown)
+        return _read_repo(repo, folder, as_of, base, baseline, shown_root, folder_shown, zone)
     finally:
         repo.close()  # ends the git processes GitPython keeps open for reading objects
 
@@ -213,6 +220,7 @@ def _read_repo(
     baseline: str | None,
     shown_root: Path,
     folder_shown: str,
+    zone: Zone,
 ) -> History | Unavailable:
     if repo.working_tree_dir is None:
         return Unavailable(note="history not checked: the repository has no working tree")
@@ -272,11 +280,11 @@ def _read_repo(
     pathspec = folder_path.as_posix() + "/" if folder_path.as_posix() != "." else "."
     states: dict[str, list[Version]] = {}
     if baseline_commit is not None:
-        imported_day = _commit_day(repo, baseline_commit)
+        imported_day = _commit_day(repo, baseline_commit, zone)
         for path, blob in _tree_files(repo, baseline_commit, pathspec, folder_path).items():
             states[path] = [Version(baseline_commit, imported_day, blob, _posted(blobs.text(blob))[0], imported=True)]
 
-    commits = _first_parent_changes(repo, main, baseline_commit, pathspec, folder_path)
+    commits = _first_parent_changes(repo, main, baseline_commit, pathspec, folder_path, zone)
     for commit, day, touched in commits:
         for path, changed_to in touched:
             posted = _posted(blobs.text(changed_to))[0] if changed_to is not None else None
@@ -342,16 +350,17 @@ def _resolve(repo: git.Repo, ref: str) -> str | None:
         return None
 
 
-def _commit_day(repo: git.Repo, commit: str) -> date:
-    return _utc_day(int(repo.git.show("-s", "--format=%ct", commit).strip()))
+def _commit_day(repo: git.Repo, commit: str, zone: Zone) -> date:
+    """The day ``commit`` reached main: its committer date, in the agreement's zone.
 
-
-def _utc_day(timestamp: int) -> date:
-    return datetime.fromtimestamp(timestamp, tz=UTC).date()
+    A merge at 17:30 in California on 2026-11-16 is 01:30 UTC on the 17th; with
+    ``timezone: America/Los_Angeles`` it reached main on the 16th.
+    """
+    return zone.day_of_timestamp(int(repo.git.show("-s", "--format=%ct", commit).strip()))
 
 
 def _first_parent_changes(
-    repo: git.Repo, main: str, baseline: str | None, pathspec: str, folder: PurePosixPath
+    repo: git.Repo, main: str, baseline: str | None, pathspec: str, folder: PurePosixPath, zone: Zone
 ) -> list[tuple[str, date, list[tuple[str, str | None]]]]:
     """Oldest first: each first-parent commit touching the folder, with its day and (path, new blob) pairs.
 
@@ -386,7 +395,7 @@ def _first_parent_changes(
                 continue  # not a revision file, or only its mode changed
             changes.append((path, None if status == "D" else new_blob))
         if changes:
-            commits.append((commit, _utc_day(int(stamp)), changes))
+            commits.append((commit, zone.day_of_timestamp(int(stamp)), changes))
     commits.reverse()
     return commits
 
@@ -578,13 +587,25 @@ def check_file_history(
         if locked is not None and version.blob == locked:
             locked, broken, public = None, [], version  # the posted text is back: reverted
             continue
-        if public.posted is not None and version.day > public.posted:
+        if _locked(public, version.day):
             locked = locked or public.blob
             broken.append(_changed(file, version, public, restore_ref))
         elif version.posted is not None and version.posted != public.posted and version.posted < version.day:
             backdated.append(_backdated(file, version, public, notice_days))
         public = version
     return backdated + (broken if locked is not None else [])
+
+
+def _locked(public: Version, day: date) -> bool:
+    """Whether the text of ``public`` was already public on ``day``, so a change that day breaks it.
+
+    Public from 00:00 of its posted day in the agreement's zone (the day the
+    publish shows it), or from the commit that brought it to main when that came
+    later; either way every change on or after the posted day is too late. Before
+    this rule, edits "up to and including the posted day" were allowed, and a
+    retention period could change after the morning publish without a trace.
+    """
+    return public.posted is not None and day >= public.posted
 
 
 def _states(file: FileHistory) -> Iterable[Version]:
@@ -668,9 +689,10 @@ def check_provenance(
     baseline: str | None = None,
     notice_days: int = DEFAULT_NOTICE_DAYS,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> tuple[list[Problem], str | None]:
     """Read the history and apply the rules: (problems, a note when history was not checked)."""
-    history = read_history(root, folder, as_of, base=base, baseline=baseline, shown_root=shown_root)
+    history = read_history(root, folder, as_of, base=base, baseline=baseline, shown_root=shown_root, zone=zone)
     if isinstance(history, Unavailable):
         return list(history.problems), history.note
     return check_history(history, notice_days), None
@@ -688,6 +710,7 @@ def check_register_provenance(
     baseline: str | None = None,
     notice_days: int = DEFAULT_NOTICE_DAYS,
     shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
 ) -> list[Problem]:
     """A past announcement in the register is never edited on main (issue "subcontractor register").
 
@@ -706,7 +729,7 @@ def check_register_provenance(
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return []
     try:
-        versions = _register_versions(repo, register_file, as_of, base, baseline)
+        versions = _register_versions(repo, register_file, as_of, base, baseline, zone)
     except git.GitCommandError:
         return []
     finally:
@@ -730,13 +753,15 @@ def check_register_provenance(
     if current is None:
         return []  # its own problems are reported by the register check
     # Each field's authority is the first version of main in which it was public: a later
-    # edit does not become the new truth by having been committed.
+    # edit does not become the new truth by having been committed. A version's fields are
+    # public until the next version replaced it, on that version's day included: what was
+    # announced by then had been on the site since 00:00 (or since its own commit).
     reference: Announced = {}
     origin: dict[tuple[str, str], str | None] = {}
     for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
         if earlier is None:
             continue
-        for field_key, value in announced_fields(earlier, next_day - timedelta(days=1)).items():
+        for field_key, value in announced_fields(earlier, next_day).items():
             if field_key not in reference:
                 reference[field_key] = value
                 origin[field_key] = commit
@@ -745,46 +770,267 @@ def check_register_provenance(
         fields = {k: v for k, v in reference.items() if origin[k] == commit}
         where = f"as published in commit {commit[:7]}" if commit else "as published"
         problems += check_kept(fields, current, where)
-    return problems + _backdated_announcements(parsed, current, shown)
+    return problems + _terms_kept(parsed, current, shown) + _backdated_events(parsed, current, shown)
 
 
-def _backdated_announcements(
-    parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str
-) -> list[Problem]:
-    """An announcement gives notice from the day it reaches main: its ``announced`` date may not be earlier.
+def _terms_kept(parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str) -> list[Problem]:
+    """A notice term that had taken effect on main (its ``from`` had come) is never changed or removed.
 
-    The register's first version on record (the file's first commit after the
-    baseline, or the baseline's own) is an import of what was published before
-    the repository: its dates are taken as given.
+    The terms are what the BAA promised customers; a pull request that relaxes
+    a term already in force would relax the check that judges it. A change of
+    terms is a new term with a later ``from`` (and needs the owners' approval).
     """
-    first_seen: dict[str, tuple[str | None, date]] = {}
-    imported = False  # the first version that exists is the import
-    for commit, day, register in parsed:
-        if register is None:
-            continue
-        for sub in register.subprocessors:
-            if sub.key not in first_seen:
-                first_seen[sub.key] = (commit, day) if imported else (commit, date.min)
-        imported = True
+    now = {(t.since, t.notice_days, t.objection_days) for t in current.terms}
     problems: list[Problem] = []
-    for sub in current.subprocessors:
-        commit, day = first_seen.get(sub.key, (None, date.min))
-        if sub.announced < day:
-            where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+    seen: set[date] = set()
+    for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
+        if earlier is None:
+            continue
+        for term in earlier.terms:
+            if (
+                term.since > next_day
+                or term.since in seen
+                or (term.since, term.notice_days, term.objection_days) in now
+            ):
+                continue
+            seen.add(term.since)
+            objection = f", {term.objection_days} days to object" if term.objection_days is not None else ""
+            where = f"commit {commit[:7]}" if commit else "the base branch"
             problems.append(
                 Problem(
                     shown,
-                    sub.lines.get("announced", sub.line),
-                    f"subprocessor '{sub.name}' is back-dated: announced {sub.announced} is earlier than the day it "
-                    f"reached main ({where}); notice runs from publication: set announced to {day} or later "
-                    "(and starts to keep the notice window)",
+                    current.lines.get("notice"),
+                    f"the notice term from {term.since} ({term.notice_days} days' notice{objection}, as published in "
+                    f"{where}) was changed or removed after it took effect; a term in force is what the BAA "
+                    "promised: restore it, and put a new term in a new entry with a later 'from'",
                 )
             )
     return problems
 
 
+# The register's dated events: each says when something was announced or happens, so none may be
+# dated before the day it reached main (issue "Dates that hold up": a back-dated 'withdrawn' once
+# made a subprocessor that had processed PHI for months "never start").
+EVENT_KEYS = ("announced", "end_announced", "ends", "withdrawn")
+_EVENT_FIXES = {
+    "announced": "(and starts to keep the notice window)",
+    "end_announced": "(and ends on or after it)",
+    "ends": "(on or after end_announced)",
+    "withdrawn": "(before starts; once a subprocessor has started, end it instead)",
+}
+
+
+def _backdated_events(
+    parsed: list[tuple[str | None, date, Register | None]], current: Register, shown: str
+) -> list[Problem]:
+    """Every event date of the register is no earlier than the day it reached main with that value.
+
+    A date "reached main" in the oldest version of the unbroken run of versions,
+    up to the current one, that gives it the same value: moving a date later
+    re-dates it. The register's first version on record (the file's first
+    commit after the baseline, or the baseline's own) is an import of what was
+    published before the repository: its dates are taken as given.
+    """
+    existing = [(commit, day, register) for commit, day, register in parsed if register is not None]
+    problems: list[Problem] = []
+    for sub in current.subprocessors:
+        for key in EVENT_KEYS:
+            value = getattr(sub, key)
+            if value is None:
+                continue
+            arrived = _arrival(existing, sub.name, key, value)
+            if arrived is None:
+                continue
+            commit, day = arrived
+            where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+            if key == "withdrawn" and day >= sub.starts:
+                problems.append(_withdrawn_after_start(shown, sub, where, day))
+                continue
+            if value >= day:
+                continue
+            if key == "announced":
+                what = f"subprocessor '{sub.name}' is back-dated: announced {value} is earlier than the day it"
+            else:
+                what = f"'{key}' of subprocessor '{sub.name}' is back-dated: {value} is earlier than the day it"
+            problems.append(
+                Problem(
+                    shown,
+                    sub.lines.get(key, sub.line),
+                    f"{what} reached main ({where}); notice runs from publication: set {key} to {day} or later "
+                    f"{_EVENT_FIXES[key]}",
+                )
+            )
+    return problems
+
+
+def _withdrawn_after_start(shown: str, sub: Subprocessor, where: str, day: date) -> Problem:
+    """A withdrawal that reached main once the subprocessor had started: it did process PHI."""
+    return Problem(
+        shown,
+        sub.lines.get("withdrawn", sub.line),
+        f"'withdrawn' of subprocessor '{sub.name}' reached main ({where}) after it started on {sub.starts}; a "
+        "subprocessor that has started may have processed PHI and is never withdrawn: remove 'withdrawn' and end it "
+        f"instead (end_announced: {day} and ends: the first day it no longer processes PHI)",
+    )
+
+
+def _arrival(
+    existing: list[tuple[str | None, date, Register]], name: str, key: str, value: object
+) -> tuple[str | None, date] | None:
+    """(commit, day) of the version where ``name``'s ``key`` took ``value``; None when imported with it."""
+    arrived: tuple[str | None, date, int] | None = None
+    for index in range(len(existing) - 1, -1, -1):
+        commit, day, register = existing[index]
+        entry = register.find(name)
+        if entry is None or getattr(entry, key) != value:
+            break
+        arrived = (commit, day, index)
+    if arrived is None or arrived[2] == 0:
+        return None
+    return arrived[0], arrived[1]
+
+
+# --- withdrawn revisions (withdrawals.yml) -----------------------------------------------------------
+
+
+def check_withdrawal_provenance(
+    root: Path,
+    withdrawals_file: Path,
+    as_of: date,
+    *,
+    base: str | None = None,
+    baseline: str | None = None,
+    shown_root: Path | None = None,
+    zone: Zone = UTC_ZONE,
+) -> list[Problem]:
+    """A withdrawal is dated no earlier than the day it reached main, and never changes once public.
+
+    The same rules as the register's event dates: the day an entry's
+    ``withdrawn`` date reached main is the oldest version of the unbroken run,
+    up to now, that gives it; an entry public in some version of main (its
+    ``withdrawn`` day had come by the day the next version replaced it) must
+    still be there, unchanged. The file's first version on record is an
+    import whose dates are taken as given.
+    """
+    shown_root = shown_root if shown_root is not None else root
+    shown = _shown(withdrawals_file, shown_root)
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return []
+    try:
+        versions = _register_versions(repo, withdrawals_file, as_of, base, baseline, zone)
+    except git.GitCommandError:
+        return []
+    finally:
+        repo.close()
+    parsed = [
+        (commit, day, parse_withdrawals(text, shown)[0] if text is not None else {}) for commit, day, text in versions
+    ]
+    if not parsed:
+        return []
+    current = parsed[-1][2]
+    problems: list[Problem] = []
+    # Locked when public: each entry as first published.
+    reported: set[str] = set()
+    for (commit, _day, earlier), (_next, next_day, _later) in itertools.pairwise(parsed):
+        for revision, withdrawal in earlier.items():
+            if withdrawal.day > next_day or revision in reported:
+                continue
+            now = current.get(revision)
+            if now is not None and (now.day, now.reason) == (withdrawal.day, withdrawal.reason):
+                continue
+            reported.add(revision)
+            where = f"commit {commit[:7]}" if commit else "this change"
+            line = now.line if now is not None else None
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"the withdrawal of revision {revision} (withdrawn {withdrawal.day}) was changed or removed after "
+                    f"it was published ({where}); a published withdrawal stays as it was: restore it "
+                    f"(git checkout {commit[:7] if commit else 'HEAD'} -- {shown})",
+                )
+            )
+    # Never back-dated.
+    for revision, withdrawal in current.items():
+        arrived: tuple[str | None, date, int] | None = None
+        for index in range(len(parsed) - 1, -1, -1):
+            commit, day, entries = parsed[index]
+            entry = entries.get(revision)
+            if entry is None or entry.day != withdrawal.day:
+                break
+            arrived = (commit, day, index)
+        if arrived is None or arrived[2] == 0 or withdrawal.day >= arrived[1]:
+            continue
+        commit, day, _ = arrived
+        where = f"commit {commit[:7]}, {day}" if commit else f"this change, {day}"
+        problems.append(
+            Problem(
+                shown,
+                withdrawal.withdrawn_line,
+                f"the withdrawal of revision {revision} is back-dated: withdrawn {withdrawal.day} is earlier than the "
+                f"day it reached main ({where}); readers learn of it when it is published: set withdrawn to {day} "
+                "or later (before the revision takes effect)",
+            )
+        )
+    return problems
+
+
+def text_at(root: Path, ref: str, file: Path) -> str | None:
+    """The text of ``file`` at ``ref`` (e.g. the base branch's ``mkdocs.yml``); None when git cannot say."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        if repo.working_tree_dir is None:
+            return None
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            relative = file.resolve().relative_to(top).as_posix()
+        except ValueError:
+            return None
+        commit = _resolve(repo, ref)
+        return _show(repo, commit, relative) if commit is not None else None
+    except git.GitCommandError:
+        return None
+    finally:
+        repo.close()
+
+
+def pending_file_texts(root: Path, file: Path, base: str | None) -> tuple[str | None, str | None] | None:
+    """(text at the base, text in the working tree) of ``file`` when the pull request changes it, else None.
+
+    The base is where the pull request left ``base`` (the merge base), or HEAD
+    without one; None also when git cannot say.
+    """
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        if repo.working_tree_dir is None:
+            return None
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            relative = file.resolve().relative_to(top).as_posix()
+        except ValueError:
+            return None
+        main = _resolve(repo, base or "HEAD")
+        if main is None:
+            return None
+        old = _show(repo, _pending_base(repo, main, base), relative)
+        new = _decode(file.read_bytes()) if file.is_file() else None
+        return None if old == new else (old, new)
+    except git.GitCommandError:
+        return None
+    finally:
+        repo.close()
+
+
 def _register_versions(
-    repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None
+    repo: git.Repo, register_file: Path, as_of: date, base: str | None, baseline: str | None, zone: Zone
 ) -> list[tuple[str | None, date, str | None]]:
     """Oldest first: (commit, day it reached main, text or None when deleted); the working tree last, dated as_of."""
     if repo.working_tree_dir is None or repo.git.rev_parse("--is-shallow-repository").strip() == "true":
@@ -802,10 +1048,12 @@ def _register_versions(
     log = repo.git.log("--first-parent", "--diff-merges=first-parent", "--format=%H %ct", span, "--", relative)
     versions: list[tuple[str | None, date, str | None]] = []
     if baseline_commit is not None:
-        versions.append((baseline_commit, _commit_day(repo, baseline_commit), _show(repo, baseline_commit, relative)))
+        versions.append(
+            (baseline_commit, _commit_day(repo, baseline_commit, zone), _show(repo, baseline_commit, relative))
+        )
     for line in reversed(log.splitlines()):
         commit, stamp = line.split()
-        versions.append((commit, _utc_day(int(stamp)), _show(repo, commit, relative)))
+        versions.append((commit, zone.day_of_timestamp(int(stamp)), _show(repo, commit, relative)))
     working = _decode(register_file.read_bytes()) if register_file.is_file() else None
     if working != _show(repo, _pending_base(repo, main, base), relative):
         versions.append((None, as_of, working))

@@ -19,7 +19,7 @@ from .document_html import TocEntry, render_document_html, toc_entries
 from .fragments import FragmentCache, key_of, sources_digest
 from .ledger import Ledger, load_ledger
 from .manifest import render_checksums, render_versions_json
-from .model import Revision
+from .model import Revision, Withdrawal
 from .notice_pages import render_notice_page, render_notices_index
 from .notices import Notice, build_notices, find_notice
 from .pdfcache import PdfJob, redline_job, revision_job
@@ -30,6 +30,7 @@ from .revisions import load_revisions
 from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
 from .timeline import Timeline, build_timeline
+from .withdrawals import check_withdrawals, load_withdrawals
 
 # The code a compare page's redline comes from: a change to it renders every redline again.
 REDLINE_CODE = sources_digest(["diffviews", "diff"])
@@ -217,10 +218,17 @@ class Publication:
                 title=title,
                 author=self.settings.organization,
                 has_compare=self.plan.has_compare,
+                zone=self.settings.zone,
                 **register,
             ),
             urls.calendar(): render_ics(
-                self.timeline, site_url, urls.prefix, title=title, has_compare=self.plan.has_compare, **register
+                self.timeline,
+                site_url,
+                urls.prefix,
+                title=title,
+                has_compare=self.plan.has_compare,
+                zone=self.settings.zone,
+                **register,
             ),
         }
 
@@ -301,10 +309,11 @@ def prepare_publication(
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
     register, problems = load_site_register(settings, loaded.revisions)
     ledger, ledger_problems = load_ledger(settings.ledger_path, settings.notice_ledger)
-    problems = list(loaded.problems) + problems + ledger_problems
+    withdrawals, withdrawal_problems = load_site_withdrawals(settings, loaded.revisions)
+    problems = list(loaded.problems) + problems + ledger_problems + withdrawal_problems
     if problems or ledger is None:
         return None, problems
-    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days)
+    timeline = build_timeline(loaded.revisions, as_of, settings.notice_days, withdrawals)
     if not timeline.published:
         first = min(loaded.revisions, key=lambda r: r.posted)
         return None, [
@@ -328,6 +337,7 @@ def prepare_publication(
     )
     public = tuple(n for n in notices if ledger.sent(n.id) is not None or n.due(as_of))
     plan = replace(plan, notices=tuple(n.id for n in public))
+    plan = replace(plan, zone=settings.zone.name, zone_label=settings.zone.label)
     publication = Publication(
         settings=settings,
         timeline=timeline,
@@ -363,6 +373,17 @@ def prepare_publication(
     specs += [PageSpec(plan.urls.notice(n.id), "notice", n.heading, revision=n.id) for n in public]
     publication.pages = specs
     return publication, []
+
+
+def load_site_withdrawals(
+    settings: Settings, revisions: Sequence[Revision]
+) -> tuple[dict[str, Withdrawal], list[Problem]]:
+    """The withdrawn revisions (``withdrawals.yml``), checked against the revisions they name."""
+    found, problems = load_withdrawals(settings.withdrawals_path, settings.root)
+    if problems:
+        return {}, problems
+    problems = check_withdrawals(found, revisions, settings.withdrawals)
+    return ({}, problems) if problems else (found, [])
 
 
 def load_site_register(settings: Settings, revisions: Sequence[Revision]) -> tuple[Register | None, list[Problem]]:

@@ -74,7 +74,7 @@ from .frontmatter import NodeItem, closest_key, compose_yaml, mapping_items, par
 from .model import Revision
 from .problems import Problem
 from .revisions import read_text
-from .timeline import earliest_effective
+from .timeline import days_left, earliest_effective, plural_days
 
 REGISTER_FILE = "subprocessors.yml"
 
@@ -201,6 +201,27 @@ class Register:
         latest = max(current, key=lambda t: t.since)
         return latest.notice_days, latest.objection_days
 
+    def window_term(self, announced: date, starts: date) -> tuple[int, int | None, NoticeTerm | None]:
+        """The strictest term in force on any day from ``announced`` to ``starts``: (notice, objection, deciding).
+
+        A change announced under one term but starting after a stricter term took
+        effect keeps the stricter one (issue "Dates that hold up": an announcement
+        under the old 30-day term running past the day the 45-day term begins
+        needs 45 days, and customers get the longer objection window). An
+        objection window of ``None`` (to the day before the start) is the longest
+        there is. ``deciding`` is the later term that made it stricter, if any.
+        """
+        notice, objection = self.term(announced)
+        deciding: NoticeTerm | None = None
+        for term in sorted(self.terms, key=lambda t: t.since):
+            if not announced < term.since <= starts:
+                continue
+            if term.notice_days > notice:
+                notice, deciding = term.notice_days, term
+            if objection is not None and (term.objection_days is None or term.objection_days > objection):
+                objection, deciding = term.objection_days, deciding or term
+        return notice, objection, deciding
+
     def find(self, name: str) -> Subprocessor | None:
         """The entry called ``name`` (case and spacing ignored)."""
         key = name_key(name)
@@ -221,7 +242,7 @@ class Register:
         """
         if self.is_initial(subprocessor) and subprocessor.starts == subprocessor.announced:
             return None
-        _, objection_days = self.term(subprocessor.announced)
+        _, objection_days, _ = self.window_term(subprocessor.announced, subprocessor.starts)
         if objection_days is not None:
             return subprocessor.announced + timedelta(days=objection_days)
         return max(subprocessor.announced, subprocessor.starts - timedelta(days=1))
@@ -282,17 +303,13 @@ class ChangeEntry:
         return self.change.id
 
     def days_left(self, as_of: date) -> int:
-        """Days from ``as_of`` until the change takes effect (0 once it has)."""
-        return max(0, (self.change.effective - as_of).days)
+        """Days left before the change takes effect, today counted (:func:`amend.timeline.days_left`)."""
+        return days_left(self.change.effective - timedelta(days=1), as_of)
 
     def objection_open(self, as_of: date) -> bool:
         """Whether a customer may still object on ``as_of``."""
         closes = self.change.objection_closes
-        return (
-            self.status is ChangeStatus.PENDING
-            and closes is not None
-            and self.change.announced <= as_of <= closes
-        )
+        return self.status is ChangeStatus.PENDING and closes is not None and self.change.announced <= as_of <= closes
 
     def objection_days_left(self, as_of: date) -> int:
         """Days left to object, today included (the closing day itself is "1 day left"); 0 once closed.
@@ -303,7 +320,7 @@ class ChangeEntry:
         closes = self.change.objection_closes
         if closes is None or not self.objection_open(as_of):
             return 0
-        return (closes - as_of).days + 1
+        return days_left(closes, as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,8 +535,7 @@ def _field_changes(old: Subprocessor, new: Subprocessor) -> tuple[FieldChange, .
 def render_register_diff_text(diff: RegisterDiff) -> str:
     """The redline as plain text: one line per added, removed or changed row (``+``, ``-``, ``~``)."""
     counts = ", ".join(
-        f"{diff.count(status)} {status.value}"
-        for status in (RowStatus.ADDED, RowStatus.REMOVED, RowStatus.CHANGED)
+        f"{diff.count(status)} {status.value}" for status in (RowStatus.ADDED, RowStatus.REMOVED, RowStatus.CHANGED)
     )
     lines = [f"Subprocessors on {diff.old.isoformat()} → {diff.new.isoformat()}: {counts}"]
     for row in diff.rows:
@@ -537,9 +553,7 @@ def render_register_diff_text(diff: RegisterDiff) -> str:
 # Loading
 
 
-def load_register(
-    path: Path, notice_days: int, shown_root: Path
-) -> tuple[Register | None, list[Problem]]:
+def load_register(path: Path, notice_days: int, shown_root: Path) -> tuple[Register | None, list[Problem]]:
     """The register at ``path``, checked; ``(None, problems)`` when anything is wrong.
 
     A missing file is no register and no problem (a site may have none).
@@ -739,9 +753,7 @@ def _entry(
 ) -> Subprocessor | None:
     line = 1 + node.start_mark.line
     if not isinstance(node, yaml.MappingNode):
-        problems.append(
-            Problem(shown, line, "each subprocessor is a set of 'key: value' lines starting '- name: …'")
-        )
+        problems.append(Problem(shown, line, "each subprocessor is a set of 'key: value' lines starting '- name: …'"))
         return None
     count = len(problems)
     items, found_problems = mapping_items(node, shown, 1, what="subprocessor key")
@@ -833,9 +845,7 @@ def _check_name(
     slugs[slug] = (name, line)
 
 
-def _check_removal_keys(
-    given: set[str], by_key: dict[str, NodeItem], who: str, shown: str, line: int
-) -> list[Problem]:
+def _check_removal_keys(given: set[str], by_key: dict[str, NodeItem], who: str, shown: str, line: int) -> list[Problem]:
     """``end_announced`` and ``ends`` come together; ``replaced_by`` needs them; ``withdrawn`` excludes them."""
     problems: list[Problem] = []
     if "ends" in given and "end_announced" not in given:
@@ -916,7 +926,8 @@ def check_register(register: Register) -> list[Problem]:
     at least ``notice_days`` (of the term in force that day) before it
     starts, and starts only after its objection window has closed; dates
     are ordered: announced <= starts < ends, announced <= end_announced <=
-    ends, announced <= withdrawn < starts.
+    ends, announced <= withdrawn < starts; a successor named in ``replaced_by``
+    is announced on or before the ``end_announced`` that names it.
     """
     problems: list[Problem] = []
     path = register.path
@@ -932,25 +943,21 @@ def check_register(register: Register) -> list[Problem]:
                 )
             )
         elif not register.is_initial(sub):
-            # The BAA's duty is to give notice "before adding or replacing a Subcontractor": the
-            # addition is the act the promise governs, so the term in force when it starts applies
-            # too; the longer of the two terms is the one kept (docs/subprocessors.md).
-            announced_term, _ = register.term(sub.announced)
-            starting_term, _ = register.term(sub.starts)
-            required = max(announced_term, starting_term)
+            required, _, deciding = register.window_term(sub.announced, sub.starts)
             given = (sub.starts - sub.announced).days
             if given < required:
                 fix = earliest_effective(sub.announced, required)
                 why = (
-                    f" (the {starting_term}-day term in force on {sub.starts}, when it starts, applies)"
-                    if starting_term > announced_term
+                    f" (the {required}-day term from {deciding.since}, line {deciding.line}, takes effect before it "
+                    "starts, and the stricter term applies)"
+                    if deciding is not None
                     else ""
                 )
                 problems.append(
                     Problem(
                         path,
                         at("starts", sub.line),
-                        f"notice window is {given} days (announced {sub.announced}, starts {sub.starts}); "
+                        f"notice window is {plural_days(given)} (announced {sub.announced}, starts {sub.starts}); "
                         f"it must be at least {required}{why}: set starts to {fix} or later",
                     )
                 )
@@ -985,7 +992,32 @@ def check_register(register: Register) -> list[Problem]:
                 )
         if sub.end_announced is not None and sub.ends is not None:
             problems.extend(_check_end(register, sub))
+        problems.extend(_check_successor_announced(register, sub))
     return problems
+
+
+def _check_successor_announced(register: Register, sub: Subprocessor) -> list[Problem]:
+    """A successor named in ``replaced_by`` is announced no later than the end that names it.
+
+    The end is published on ``end_announced`` with its successor's name; a
+    successor announced later would have its name on the site (and in the
+    feed) before its own announcement, weeks before customers could object.
+    """
+    if sub.replaced_by is None or sub.end_announced is None:
+        return []
+    successor = register.find(sub.replaced_by)
+    if successor is None or successor.announced <= sub.end_announced:
+        return []
+    return [
+        Problem(
+            register.path,
+            sub.lines.get("replaced_by", sub.line),
+            f"'replaced_by' names '{successor.name}', announced {successor.announced}, after this end is announced "
+            f"(end_announced {sub.end_announced}); a successor is never named before its own announcement: announce "
+            f"'{successor.name}' on or before {sub.end_announced}, or set end_announced to {successor.announced} "
+            "or later",
+        )
+    ]
 
 
 def _check_end(register: Register, sub: Subprocessor) -> list[Problem]:

@@ -57,7 +57,7 @@ def render_register_page(
     pending = sorted(timeline.pending, key=lambda e: (e.change.effective, e.change.announced, e.id))
     if pending:
         parts.append('<h2 id="pending-changes">Pending changes</h2>')
-        parts.extend(_pending_banner(entry, as_of) for entry in pending)
+        parts.extend(_pending_banner(register, entry, as_of) for entry in pending)
     parts.append('<h2 id="current-list">Current list</h2>')
     parts.append(_current_table(register, timeline.current, timeline.pending, as_of))
     if pending:
@@ -107,7 +107,7 @@ def _names(subs: tuple[Subprocessor, ...]) -> str:
     return " and ".join(_who(s) for s in subs)
 
 
-def _pending_banner(entry: ChangeEntry, as_of: date) -> str:
+def _pending_banner(register: Register, entry: ChangeEntry, as_of: date) -> str:
     change = entry.change
     sub = change.subprocessor
     built = format_date(as_of)
@@ -123,11 +123,18 @@ def _pending_banner(entry: ChangeEntry, as_of: date) -> str:
             closed_on = closes + timedelta(days=1)
             days = entry.objection_days_left(as_of)
             attrs += f' data-amend-effective="{closed_on.isoformat()}"'
+            deciding = register.window_term(sub.announced, sub.starts)[2]
+            stricter = (
+                f" It starts after the terms of {time_tag(deciding.since)} take effect, so their longer notice and "
+                "objection window apply."
+                if deciding is not None
+                else ""
+            )
             status = (
                 f'<p class="amend-banner__status" data-amend-stale-text="The objection window closed at the end of '
                 f'{format_date(closes)}; this page was built on {built} and may be out of date.">'
                 f"Announced on {time_tag(change.announced)}. The objection window closes on {time_tag(closes)} "
-                f"({plural(days, 'day')} left).</p>"
+                f"({plural(days, 'day')} left).{stricter}</p>"
             )
         else:
             attrs += f' data-amend-effective="{change.effective.isoformat()}"'
@@ -140,7 +147,7 @@ def _pending_banner(entry: ChangeEntry, as_of: date) -> str:
             )
         details = (
             f'<p class="amend-register__details"><span class="amend-summary__label">What it does with PHI:</span> '
-            f"{escape(sub.purpose)} <span class=\"amend-summary__label\">Location:</span> {escape(sub.location)}</p>"
+            f'{escape(sub.purpose)} <span class="amend-summary__label">Location:</span> {escape(sub.location)}</p>'
         )
     else:  # a removal: no objection window (the BAA asks notice for additions and replacements)
         attrs += f' data-amend-effective="{change.effective.isoformat()}"'
@@ -151,9 +158,7 @@ def _pending_banner(entry: ChangeEntry, as_of: date) -> str:
             f"Announced on {time_tag(change.announced)}; {plural(entry.days_left(as_of), 'day')} left.</p>"
         )
         successor = change.replaced_by
-        details = (
-            f'<p class="amend-register__details">{_who(successor)} takes over its work.</p>' if successor else ""
-        )
+        details = f'<p class="amend-register__details">{_who(successor)} takes over its work.</p>' if successor else ""
     return (
         f'<aside class="amend-banner amend-register__pending" role="note" aria-label="Pending change" {attrs}>'
         f'<p class="amend-banner__title">{title}</p>{status}{details}</aside>'
@@ -165,9 +170,7 @@ def _current_table(
 ) -> str:
     if not current:
         return '<p class="amend-empty">No subprocessor has access to PHI on this date.</p>'
-    ends = {
-        e.change.subprocessor.key: e for e in pending if e.change.kind is ChangeKind.REMOVAL
-    }
+    ends = {e.change.subprocessor.key: e for e in pending if e.change.kind is ChangeKind.REMOVAL}
     rows: list[str] = []
     for sub in current:
         note = ""

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from .diff import diff_documents
 from .diffviews import render_markdown
-from .model import Document, Revision, Status
+from .model import Document, Revision, Status, Withdrawal
 from .naming import HORIZON_YEARS, beyond_horizon
 from .problems import Problem, sort_problems
+from .register import Register, Subprocessor
 from .revisions import parse_any_document, parse_revision, revision_id
-from .timeline import Entry, Timeline, build_timeline
+from .timeline import Entry, Timeline, build_timeline, plural_days
 
 MARKER = "<!-- amend-pr-report -->"
 CHECK = "✓"
@@ -47,6 +48,16 @@ class FileChange:
     new_text: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RegisterChange:
+    """The subprocessor register before (at the merge base) and after the pull request; None: absent or invalid."""
+
+    path: str
+    old: Register | None
+    new: Register | None
+    invalid: bool = False  # the pull request's register does not load (its problems are listed)
+
+
 def render_pr_report(
     revisions: Sequence[Revision],
     changes: Sequence[FileChange],
@@ -57,13 +68,20 @@ def render_pr_report(
     notes: Sequence[str] = (),
     title: str = "Business Associate Agreement",
     notices: Sequence[str] = (),
+    register: RegisterChange | None = None,
+    withdrawals: Sequence[Withdrawal] = (),
 ) -> str:
-    """The whole comment, ending with a newline."""
+    """The whole comment, ending with a newline.
+
+    ``register``, when the pull request changes the subprocessor register,
+    adds a section listing each entry it adds, ends, withdraws or edits;
+    ``withdrawals`` are the revisions it withdraws (new entries of withdrawals.yml).
+    """
     timeline = build_timeline(revisions, as_of, notice_days)
     by_path = {r.path.as_posix(): r for r in revisions}
     ordered = sorted(changes, key=lambda c: (c.path, c.kind))
     out: list[str] = [MARKER, f"## {escape(title)}: what this pull request changes", ""]
-    out.append(_headline(ordered, problems, as_of, notice_days, base))
+    out.append(_headline(ordered, problems, as_of, notice_days, base, register is not None, len(withdrawals)))
     out.append("")
     for note in notes:
         out += [f"> **Note:** {escape(note)}", ""]
@@ -71,8 +89,18 @@ def render_pr_report(
         out += _problems(problems)
     if notices:
         out += ["### Notice to customers", "", *(f"- {escape(line)}" for line in notices), ""]
+    if withdrawals:
+        out += ["### Revisions withdrawn", ""]
+        out += [
+            f"- **{escape(w.revision)}** withdrawn on {w.day}: it will not take effect. {escape(w.reason)}"
+            for w in sorted(withdrawals, key=lambda w: w.revision)
+        ]
+        out.append("")
+    if register is not None:
+        out += _register_section(register, as_of)
     if not ordered:
-        out += ["This pull request changes no revision file.", ""]
+        if register is None and not withdrawals:
+            out += ["This pull request changes no revision file.", ""]
         return _finish(out)
     out += _table(ordered, by_path, timeline)
     for change in ordered:
@@ -95,18 +123,26 @@ def _finish(lines: list[str]) -> str:
 
 
 def _headline(
-    changes: Sequence[FileChange], problems: Sequence[Problem], as_of: date, notice_days: int, base: str
+    changes: Sequence[FileChange],
+    problems: Sequence[Problem],
+    as_of: date,
+    notice_days: int,
+    base: str,
+    register_changed: bool = False,
+    withdrawn: int = 0,
 ) -> str:
     counts = []
     for kind, word in ((ADDED, "adds"), (MODIFIED, "changes"), (DELETED, "deletes")):
         found = sum(1 for c in changes if c.kind == kind)
         if found:
             counts.append(f"{word} {found} revision{'s' if found != 1 else ''}")
+    if withdrawn:
+        counts.append(f"withdraws {withdrawn} revision{'s' if withdrawn != 1 else ''}")
+    if register_changed:
+        counts.append("changes the subprocessor register")
     what = ", ".join(counts) if counts else "changes no revision"
     verdict = (
-        f"❌ **{len(problems)} problem{'s' if len(problems) != 1 else ''}**"
-        if problems
-        else "✅ **No problems found**"
+        f"❌ **{len(problems)} problem{'s' if len(problems) != 1 else ''}**" if problems else "✅ **No problems found**"
     )
     return (
         f"{verdict} · this pull request {what} · checked against `{escape_code(base)}` as of {as_of} · "
@@ -133,14 +169,14 @@ def _table(changes: Sequence[FileChange], by_path: dict[str, Revision], timeline
         entry = timeline.entry(revision.id) if revision else None
         if revision is None or entry is None:
             old = _old_revision(change) if change.kind == DELETED else None
-            dates = f"{old.posted} | {old.effective} | {old.notice_days} days" if old else " | | "
+            dates = f"{old.posted} | {old.effective} | {plural_days(old.notice_days)}" if old else " | | "
             state = "removed from the site" if change.kind == DELETED else "not a valid revision (see the problems)"
             out.append(f"| `{escape_code(change.path)}` | {change.kind} | {dates} | {state} |")
             continue
         mark = CHECK if _notice_ok(entry, timeline.notice_days) else CROSS
         out.append(
             f"| `{escape_code(change.path)}` | {change.kind} | {revision.posted} | {revision.effective} | "
-            f"{revision.notice_days} days {mark} | {_status_words(entry, timeline.as_of)} |"
+            f"{plural_days(revision.notice_days)} {mark} | {_status_words(entry, timeline.as_of)} |"
         )
     return [*out, ""]
 
@@ -150,11 +186,74 @@ def _status_words(entry: Entry, as_of: date) -> str:
     if entry.status is Status.DRAFT:
         return f"draft until it is posted on {revision.posted}"
     if entry.status is Status.UPCOMING:
-        days = entry.days_left(as_of)
-        return f"upcoming: takes effect in {days} day{'s' if days != 1 else ''}"
+        return f"upcoming: takes effect in {plural_days(entry.days_left(as_of))}"
     if entry.status is Status.IN_FORCE:
         return "in force"
     return f"superseded by {entry.superseded_by.id}" if entry.superseded_by else "superseded"
+
+
+# --- the subprocessor register ----------------------------------------------------------------------
+
+_REGISTER_FIELDS = (
+    "name",
+    "purpose",
+    "location",
+    "announced",
+    "starts",
+    "end_announced",
+    "ends",
+    "replaced_by",
+    "withdrawn",
+)
+
+
+def _register_section(change: RegisterChange, as_of: date) -> list[str]:
+    out = [f"### Subprocessor register (`{escape_code(change.path)}`)", ""]
+    if change.invalid or change.new is None:
+        what = "is not valid (see the problems above)" if change.invalid else "is deleted"
+        return [*out, f"The register as this pull request leaves it {what}.", ""]
+    old_entries = {s.key: s for s in change.old.subprocessors} if change.old is not None else {}
+    lines: list[str] = []
+    for sub in change.new.subprocessors:
+        before = old_entries.pop(sub.key, None)
+        lines += _register_entry_lines(change.new, sub, before, as_of)
+    for gone in old_entries.values():
+        lines.append(f"- **{escape(gone.name)}**: removed from the file (an announced entry stays: see the problems)")
+    if not lines:
+        lines = ["No entry changes (only comments or layout)."]
+    return [*out, *lines, ""]
+
+
+def _register_entry_lines(register: Register, sub: Subprocessor, before: Subprocessor | None, as_of: date) -> list[str]:
+    name = f"**{escape(sub.name)}**"
+    if before is None:
+        notice = (sub.starts - sub.announced).days
+        closes = register.objection_closes(sub)
+        objection = f"; customers may object until {closes}" if closes is not None else ""
+        when = "announced" if sub.announced <= as_of else "to be announced"
+        return [
+            f"- {name}: new, {when} {sub.announced}, may process PHI from {sub.starts} "
+            f"({notice} day{'s' if notice != 1 else ''} of notice{objection}). {escape(sub.purpose)} "
+            f"Location: {escape(sub.location)}."
+        ]
+    out: list[str] = []
+    if sub.end_announced is not None and before.end_announced is None:
+        successor = f", replaced by {escape(sub.replaced_by)}" if sub.replaced_by else ""
+        out.append(f"- {name}: end announced {sub.end_announced}, stops processing PHI on {sub.ends}{successor}")
+    if sub.withdrawn is not None and before.withdrawn is None:
+        out.append(f"- {name}: addition withdrawn on {sub.withdrawn}; it will not process PHI")
+    skip = {"end_announced", "ends", "replaced_by"} if before.end_announced is None else set()
+    skip |= {"withdrawn"} if before.withdrawn is None else set()
+    for field_name in _REGISTER_FIELDS:
+        was, now = getattr(before, field_name), getattr(sub, field_name)
+        if field_name in skip or was == now:
+            continue
+        out.append(f"- {name}: `{field_name}` changes from {_value(was)} to {_value(now)}")
+    return out
+
+
+def _value(value: object) -> str:
+    return "(none)" if value is None else f"'{escape(str(value))}'"
 
 
 # --- one section per file ---------------------------------------------------------------------------

@@ -8,11 +8,12 @@ and ``mkdocs build`` never disagree about, say, ``notice_days``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .timeline import DEFAULT_NOTICE_DAYS
+from .zone import Zone, parse_zone
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
 
@@ -56,6 +57,15 @@ class Settings:
     objection_address: str = ""  # where customers object to a subprocessor change (a prefilled mailto:)
     list_unsubscribe: str = ""  # a mailto: or https: URL, sent as the List-Unsubscribe header when given
     notice_ledger: str = "notice-ledger.yml"  # the record of every notice sent, relative to root
+    withdrawals: str = "withdrawals.yml"  # withdrawn revisions, relative to root; absent file: none
+    # The agreement's time zone (IANA name): the day a date starts, the day a commit reached main, "today".
+    # Empty: not set, read as UTC (amend check says so: every new site should set it).
+    timezone: str = ""
+
+    @property
+    def zone(self) -> Zone:
+        """The agreement's time zone; ValueError with the message to show when ``timezone`` names none."""
+        return parse_zone(self.timezone)
 
     @property
     def register_path(self) -> Path:
@@ -66,5 +76,26 @@ class Settings:
         return self.root / self.notice_ledger
 
     @property
+    def withdrawals_path(self) -> Path:
+        return self.root / self.withdrawals
+
+    @property
     def revisions_path(self) -> Path:
         return self.root / self.revisions_dir
+
+
+# The settings that are the agreement's rules: a pull request is checked by the base branch's values
+# of these (issue "Dates that hold up"), so it cannot relax the rules its own check applies.
+GOVERNING = ("notice_days", "timezone", "history_baseline")
+
+
+def governed_by(settings: Settings, base: Settings) -> tuple[Settings, list[str]]:
+    """``settings`` with the base branch's rules, and a note for each rule the change would alter."""
+    notes = [
+        f"this change sets {name} to '{getattr(settings, name)}' in mkdocs.yml (it is '{getattr(base, name)}' on "
+        "the base branch); it is checked by the base branch's rules, and the new value applies once merged "
+        "(a change to the rules needs the approval of the owners named in .github/CODEOWNERS)"
+        for name in GOVERNING
+        if getattr(settings, name) != getattr(base, name)
+    ]
+    return replace(settings, **{name: getattr(base, name) for name in GOVERNING}), notes

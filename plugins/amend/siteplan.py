@@ -96,6 +96,8 @@ class SitePlan:
     compare_pages: tuple[Pair, ...]
     redline_pdfs: tuple[Pair, ...]
     register_url: str | None = None  # the subprocessor register's page, when the site has one
+    zone: str = "UTC"  # the agreement's time zone (IANA name), for the script that checks a stale banner
+    zone_label: str = "UTC"  # how pages name the agreement's time zone ("Eastern Time"): when a day starts
     notices: tuple[str, ...] = ()  # ids of the notices with a public copy under <prefix>notices/
 
     def has_notice(self, notice_id: str) -> bool:

@@ -7,11 +7,11 @@ always an argument: this module never reads the clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Revision, Status
+from .model import Revision, Status, Withdrawal
 from .problems import Problem
 
 DEFAULT_NOTICE_DAYS = 30
@@ -25,14 +25,15 @@ class Entry:
     status: Status
     previous: Revision | None  # the revision before it, by id
     superseded_by: Revision | None  # the revision that replaced it, once that one is in force
+    withdrawal: Withdrawal | None = None  # set once the revision is withdrawn (as of the timeline's date)
 
     @property
     def id(self) -> str:
         return self.revision.id
 
     def days_left(self, as_of: date) -> int:
-        """Days from ``as_of`` until the revision takes effect (0 once it has)."""
-        return max(0, (self.revision.effective - as_of).days)
+        """Days left in the notice window, today counted (1 on its last day; 0 once the revision took effect)."""
+        return days_left(self.revision.effective - timedelta(days=1), as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,21 @@ class Timeline:
         return next((e for e in self.entries if e.id == revision_id), None)
 
 
+def days_left(last_day: date, as_of: date) -> int:
+    """Days left in a window whose last day is ``last_day``, as of ``as_of``: the one "days left" rule.
+
+    Today is counted: on the window's last day one day is left, the day after
+    none. The notice banner, the register's notice and objection windows, the
+    PR report and ``amend status`` all count this way.
+    """
+    return max(0, (last_day - as_of).days + 1)
+
+
+def plural_days(count: int) -> str:
+    """``1 day``, ``30 days``: every count of days shown to a reader."""
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def status_as_of(revision: Revision, in_force_id: str | None, as_of: date) -> Status:
     """SPEC: draft (posted > D), upcoming (posted <= D < effective), in force, superseded."""
     if revision.posted > as_of:
@@ -75,13 +91,33 @@ def status_as_of(revision: Revision, in_force_id: str | None, as_of: date) -> St
     return Status.IN_FORCE if revision.id == in_force_id else Status.SUPERSEDED
 
 
-def build_timeline(revisions: Sequence[Revision], as_of: date, notice_days: int = DEFAULT_NOTICE_DAYS) -> Timeline:
-    """Statuses of ``revisions`` as of ``as_of``; exactly one is in force once the first took effect."""
+def build_timeline(
+    revisions: Sequence[Revision],
+    as_of: date,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
+    withdrawals: Mapping[str, Withdrawal] | None = None,
+) -> Timeline:
+    """Statuses of ``revisions`` as of ``as_of``; exactly one is in force once the first took effect.
+
+    A revision withdrawn on or before ``as_of`` (``withdrawals``, by revision
+    id) is ``withdrawn``: it never takes effect, and its notice counts for
+    nothing (issue "Dates that hold up").
+    """
+    withdrawn = {
+        key: w
+        for key, w in (withdrawals or {}).items()
+        if w.day <= as_of and any(r.id == key and r.posted <= as_of for r in revisions)
+    }
     ordered = sorted(revisions, key=lambda r: r.id)
-    effective = [r for r in ordered if r.effective <= as_of]
+    effective = [r for r in ordered if r.effective <= as_of and r.id not in withdrawn]
     in_force = max(effective, key=lambda r: (r.effective, r.id)) if effective else None
     entries: list[Entry] = []
     for index, revision in enumerate(ordered):
+        if revision.id in withdrawn:
+            entries.append(
+                Entry(revision, Status.WITHDRAWN, ordered[index - 1] if index else None, None, withdrawn[revision.id])
+            )
+            continue
         status = status_as_of(revision, in_force.id if in_force else None, as_of)
         superseded_by = None
         if status is Status.SUPERSEDED:
@@ -143,7 +179,8 @@ def check_timeline(revisions: Sequence[Revision], notice_days: int = DEFAULT_NOT
                 Problem(
                     path,
                     effective_line,
-                    f"notice window is {given} days (posted {revision.posted}, effective {revision.effective}); "
+                    f"notice window is {plural_days(given)} (posted {revision.posted}, "
+                    f"effective {revision.effective}); "
                     f"it must be at least {notice_days}: set effective to {fix} or later "
                     f"and rename the file to match (e.g. {fix}.md)",
                 )

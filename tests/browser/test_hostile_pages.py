@@ -48,9 +48,7 @@ def bodies() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["document", "revision", "current", "history", "compare"])
-def test_an_attack_rendered_anyway_runs_nothing_in_the_browser(
-    browser: Browser, site_url: str, name: str
-) -> None:
+def test_an_attack_rendered_anyway_runs_nothing_in_the_browser(browser: Browser, site_url: str, name: str) -> None:
     html = bodies()[name]
     dialogs: list[str] = []
     requests: list[str] = []

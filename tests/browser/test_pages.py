@@ -77,7 +77,8 @@ def test_the_upcoming_banner_gives_the_effective_date_the_days_left_and_the_redl
     banner = page.get_by_role("note", name="Upcoming revision")
     expect(banner).to_be_visible()
     effective = sample.effective[sample.upcoming]
-    expect(banner).to_contain_text(f"takes effect on {long_date(effective)}")
+    # The sample agreement's time zone is America/New_York (mkdocs.yml): a day starts at 00:00 there.
+    expect(banner).to_contain_text(f"takes effect at 00:00 Eastern Time on {long_date(effective)}")
     left = (effective - sample.as_of).days
     expect(banner).to_contain_text(f"{days(left)} left in the notice window")
     expect(banner).to_contain_text(f"posted on {long_date(sample.posted[sample.upcoming])}")
@@ -151,7 +152,7 @@ def test_an_upcoming_revision_says_when_it_takes_effect(open_page: OpenPage, sam
     expect(header.locator(".amend-badge")).to_have_text(re.compile(r"^Upcoming"))
     effective = sample.effective[sample.upcoming]
     left = days((effective - sample.as_of).days)
-    expect(header).to_contain_text(f"Takes effect on {long_date(effective)}, in {left}.")
+    expect(header).to_contain_text(f"Takes effect at 00:00 Eastern Time on {long_date(effective)}, in {left}.")
     header.get_by_role("link", name=f"Changes from {sample.in_force}").click()
     expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
 

@@ -5,17 +5,27 @@
 (function () {
   "use strict";
 
-  function today() {
+  // Today in the agreement's time zone (the banner's data-amend-zone), not the reader's:
+  // a revision takes effect at 00:00 there.
+  function today(zone) {
     var now = new Date();
-    var m = String(now.getMonth() + 1).padStart(2, "0");
-    var d = String(now.getDate()).padStart(2, "0");
-    return now.getFullYear() + "-" + m + "-" + d;
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+        .formatToParts(now)
+        .forEach(function (part) { parts[part.type] = part.value; });
+      return parts.year + "-" + parts.month + "-" + parts.day;
+    } catch (e) {
+      var m = String(now.getMonth() + 1).padStart(2, "0");
+      var d = String(now.getDate()).padStart(2, "0");
+      return now.getFullYear() + "-" + m + "-" + d;
+    }
   }
 
   function markStaleBanners() {
     var banners = document.querySelectorAll("[data-amend-effective]");
-    var now = today();
     banners.forEach(function (banner) {
+      var now = today(banner.getAttribute("data-amend-zone") || "UTC");
       if (banner.getAttribute("data-amend-effective") <= now) {
         var status = banner.querySelector("[data-amend-stale-text]");
         if (status) {
