@@ -8,32 +8,22 @@ the BAA's conventions (SPEC "A revision file"); any other Markdown legal text
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .clauses import ATTRIBUTE_ID, FENCE_OPEN, heading_lines, parse_document, slugify, split_number
+from .clauses import Built, build_document, parse_document, slugify, visible_text
+from .dialect import check_dialect
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
-from .model import Document, Revision
+from .model import ClauseKind, Document, Revision
 from .numerals import check_numerals
 from .problems import Problem
 from .timeline import DEFAULT_NOTICE_DAYS, check_timeline
 
 REVISION_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
 CLAUSE_LEVEL = 2  # SPEC: a BAA's clauses are the level-2 headings "## N. Title"
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--")
-EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=", re.I)
-SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):", re.I)
-# Script links a line-by-line look misses, read over the whole body with entities decoded: an
-# inline link whose address starts on the next line, a reference definition (address on its line
-# or the next), and a scheme written with entities (``java&#115;cript:``). Markdown links them all.
-SCRIPT_URL_ANYWHERE = re.compile(
-    r"\]\(\s*<?\s*(?:javascript|vbscript|data):|^ {0,3}\[[^\]\n]+\]:\s*<?\s*(?:javascript|vbscript|data):",
-    re.I | re.M,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +78,12 @@ def parse_revision(text: str, path: Path, shown: str | None = None) -> tuple[Rev
     split = split_front_matter(text)
     meta, meta_problems = parse_revision_meta(split, shown)
     problems.extend(meta_problems)
-    problems.extend(check_clause_headings(split.body, split.body_line, shown))
-    problems.extend(check_raw_html(split.body, split.body_line, shown))
+    built = build_document(split.body, rev_id or path.stem, split.body_line, title=meta.title if meta else "")
+    problems.extend(check_clause_headings(built, shown))
+    problems.extend(check_dialect(built, shown))
     if problems or meta is None or rev_id is None:
         return None, problems
-    document = parse_document(split.body, rev_id, split.body_line, title=meta.title)
+    document = built.document
     return (
         Revision(
             id=rev_id,
@@ -109,15 +100,31 @@ def parse_revision(text: str, path: Path, shown: str | None = None) -> tuple[Rev
     )
 
 
-def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem]:
-    """Top-level clauses are numbered level-2 headings with unique ids, numbered in order."""
+def check_clause_headings(built: Built, shown: str) -> list[Problem]:
+    """Top-level clauses are numbered level-2 headings with unique ids, numbered in order.
+
+    Read from the one parse (:func:`amend.clauses.build_document`): a heading is
+    whatever the page renders as one, ATX or Setext, wherever it stands.
+    """
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     expected = 1
-    for index, level, raw in heading_lines(body):
-        line = body_line + index
-        explicit = ATTRIBUTE_ID.search(raw)
-        heading = ATTRIBUTE_ID.sub("", raw).strip()
+    document = built.document
+    if built.title_heading is not None:
+        label = visible_text(built.parsed, built.title_heading)
+        problems.append(
+            Problem(
+                shown,
+                built.title_line,
+                f"level-1 heading '# {label}': the title comes from the front matter; "
+                f"remove this heading and write clauses as level-2 headings '## N. Title'",
+            )
+        )
+    for clause in document.walk():
+        if clause.kind is not ClauseKind.SECTION:
+            continue
+        line, level, title, number = clause.line, clause.level, clause.title, clause.number
+        raw = clause.label + (f" {{#{clause.id}}}" if clause.explicit_id else "")
         if level < CLAUSE_LEVEL:
             problems.append(
                 Problem(
@@ -128,11 +135,10 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 )
             )
             continue
-        number, title = split_number(heading)
         if level == CLAUSE_LEVEL:
             if number is None:
                 problems.append(
-                    Problem(shown, line, f"clause heading '## {raw}' has no number; write '## {expected}. {heading}'")
+                    Problem(shown, line, f"clause heading '## {raw}' has no number; write '## {expected}. {title}'")
                 )
             elif number.isdigit():
                 if int(number) != expected:
@@ -154,10 +160,11 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                     )
                 )
                 expected += 1
+        explicit = clause.explicit_id
         if not title and not explicit:
             problems.append(Problem(shown, line, f"heading '{raw}' has no title; give the clause a title"))
             continue
-        clause_id = explicit.group(1) if explicit else slugify(title)
+        clause_id = built.wanted.get(clause.id, clause.id)
         if level == CLAUSE_LEVEL or explicit:
             if clause_id in seen:
                 how = "{#" + clause_id + "}" if explicit else f"its title, giving '{clause_id}'"
@@ -181,60 +188,6 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 )
             )
     return problems
-
-
-def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
-    """Raw HTML is not rendered (it would show as text) and may try to run script: reject it."""
-    problems: list[Problem] = []
-    fence: str | None = None
-    visible: list[str] = []  # the body as Markdown reads it for links: no code, entities decoded
-    for index, line in enumerate(body.split("\n")):
-        visible.append("")
-        opened = FENCE_OPEN.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0]:
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        text = re.sub(r"`[^`]*`", "", line)  # inline code shows markup as text, harmlessly
-        visible[-1] = html.unescape(text).replace("\n", " ").replace("\r", " ")
-        tag = RAW_HTML.search(text)
-        if tag:
-            what = tag.group(0)[:40]
-            danger = "script" in what.lower() or EVENT_ATTRIBUTE.search(what)
-            reason = "it could run script in a reader's browser" if danger else "it is not rendered"
-            problems.append(
-                Problem(
-                    shown,
-                    body_line + index,
-                    f"raw HTML '{what}' is not allowed in a revision ({reason}); write it in Markdown, "
-                    "or put it in `backticks` to show it as text",
-                )
-            )
-        elif SCRIPT_URL.search(text):
-            problems.append(
-                Problem(
-                    shown,
-                    body_line + index,
-                    "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
-                )
-            )
-    flagged = {problem.line for problem in problems}
-    joined = "\n".join(visible)
-    for match in SCRIPT_URL_ANYWHERE.finditer(joined):
-        at = body_line + joined.count("\n", 0, match.start())
-        if at not in flagged:
-            flagged.add(at)
-            problems.append(
-                Problem(
-                    shown,
-                    at,
-                    "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
-                )
-            )
-    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 INTERNAL_LINK = re.compile(r"\]\(\s*#([^)\s]+)\s*\)")
