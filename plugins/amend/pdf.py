@@ -59,8 +59,18 @@ PAPERS: dict[str, tuple[str, str]] = {
 # Loggers whose warnings mean the PDF is not what the sources say.
 WATCHED_LOGGERS = ("weasyprint", "fontTools")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -416,6 +426,25 @@ def render_redline_pdf(
     )
 
 
+def own_files_fetcher(allowed: set[str]) -> Any:
+    """A URL fetcher that serves amend's own stylesheet and bundled font and refuses everything else.
+
+    SPEC "One text": nothing outside the document reaches a PDF: no ``file:`` of
+    the build machine (``url(file:///etc/passwd)``, ``file:///dev/zero``), no
+    network, no ``data:``. A refused URL is a WeasyPrint warning, which fails the
+    render (:func:`_raise_for_records`).
+    """
+    weasyprint = _weasyprint()
+
+    class OwnFiles(weasyprint.URLFetcher):  # type: ignore[misc,name-defined]  # WeasyPrint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.split("?")[0].split("#")[0] not in allowed:
+                raise ValueError(f"amend loads only its own stylesheet and font, not {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return OwnFiles(allowed_protocols={"file"})
+
+
 def render_pdf(
     document_html: str,
     *,
@@ -447,7 +476,7 @@ def render_pdf(
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # see _weasyprint
 
     with _watched_logs() as records, _source_date_epoch(epoch):
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
+        fetcher = own_files_fetcher({stylesheet.as_uri(), *(path.as_uri() for path in fonts.paths())})
         font_config = FontConfiguration()
         css = weasyprint.CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
         rendered = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher).render(
@@ -524,8 +553,11 @@ def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
             messages.append(message)
     if len(anchors) > 1:  # one broken table of contents gives a dozen of these: say it once
         listed = ", ".join(f"#{a}" for a in anchors)
-        messages.insert(0, f"links point at {listed}, which no clause or anchor of the document has; "
-                           "correct the links, or give the clauses they mean those {#id}s")
+        messages.insert(
+            0,
+            f"links point at {listed}, which no clause or anchor of the document has; "
+            "correct the links, or give the clauses they mean those {#id}s",
+        )
     elif anchors:
         messages.insert(0, explain_renderer_message(f"No anchor #{anchors[0]} for internal URI reference"))
     shown = "; ".join(messages[:6]) + (f"; and {len(messages) - 6} more" if len(messages) > 6 else "")
@@ -635,7 +667,7 @@ def _check_embedded_fonts(rendered: Any, what: str) -> None:
     if families:
         raise PdfError(
             f"PDF for {what} embedded fonts of the machine ({', '.join(families)}); only the bundled "
-            f"{FONT_FAMILY} may be used: give every element font-family \"{FACE}\" in print.css"
+            f'{FONT_FAMILY} may be used: give every element font-family "{FACE}" in print.css'
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,12 +35,31 @@ class RevisionSet:
     problems: tuple[Problem, ...]
 
 
+MAX_FILE = 2_000_000  # bytes: a 25,000-word agreement is about 170 kB
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """A file's text with ``\\n`` line ends, or a problem when it is not UTF-8."""
+    """A file's text with ``\\n`` line ends, or a problem: not UTF-8, not a regular file (a symbolic link,
+    a device), or larger than :data:`MAX_FILE`. Bounded: never reads more than the limit.
+    """
     try:
-        raw = path.read_bytes()
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return None, [
+                Problem(shown, None, "is a symbolic link; put the file itself here (amend reads only regular files)")
+            ]
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(shown, None, "is not a regular file (a device, a pipe or a socket); remove it")]
+        if info.st_size > MAX_FILE:
+            return None, [
+                Problem(shown, None, f"is {info.st_size:,} bytes; the limit is {MAX_FILE:,}: split or shorten it")
+            ]
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE + 1)  # the file may have grown since it was looked at
     except OSError as error:
         return None, [Problem(shown, None, f"cannot read the file: {error.strerror}")]
+    if len(raw) > MAX_FILE:
+        return None, [Problem(shown, None, f"is over {MAX_FILE:,} bytes; split or shorten it")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -254,7 +274,7 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
     revisions: list[Revision] = []
     problems: list[Problem] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
             continue
         shown = _shown(path, shown_root)
         if path.suffix != ".md":
