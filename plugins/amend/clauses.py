@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
@@ -49,6 +50,7 @@ NUMBER = re.compile(
 LETTERED = re.compile(r"^(\(?)([a-zA-Z]|[ivxIVX]{1,5})([.)])\s+", re.S)
 # A kramdown block anchor on the line after a heading: "{: #id }".
 BLOCK_ANCHOR = re.compile(r"\{:?\s*#([A-Za-z][\w-]{0,99})\s*\}")
+FOOTNOTES_ID = "footnotes"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[0-9a-z]{1,32});", re.I)  # the serialiser keeps these
 _PLACEHOLDER = re.compile("\x02[^\x02\x03]{0,40}\x03")
@@ -131,10 +133,10 @@ def _classes(element: etree.Element) -> str:
     return element.get("class") or ""
 
 
-def visible_text(parsed: Parsed, element: etree.Element, footnotes: dict[str, str] | None = None) -> str:
+def visible_text(parsed: Parsed, element: etree.Element) -> str:
     """The words of ``element`` as a reader sees them, link targets and image sources included, spaces collapsed."""
     parts: list[str] = []
-    _collect(parsed, element, parts, footnotes or {})
+    _collect(parsed, element, parts)
     return show_invisible(_SPACE.sub(" ", "".join(parts)).strip())
 
 
@@ -161,7 +163,7 @@ _BLOCKS = {
 }
 
 
-def _collect(parsed: Parsed, element: etree.Element, parts: list[str], footnotes: dict[str, str]) -> None:
+def _collect(parsed: Parsed, element: etree.Element, parts: list[str]) -> None:
     tag = element.tag
     if tag == "a" and "footnote-backref" in _classes(element):
         return
@@ -169,8 +171,7 @@ def _collect(parsed: Parsed, element: etree.Element, parts: list[str], footnotes
         ref = element[0]
         target = (ref.get("href") or "").removeprefix("#")
         number = parsed.text(ref.text)
-        note = footnotes.get(target, "")
-        parts.append(f"[{number}: {note}]" if note else f"[{number}]")
+        parts.append(f"[{number}]" if target else number)
         return
     if tag in _BLOCKS:
         parts.append(" ")
@@ -181,7 +182,7 @@ def _collect(parsed: Parsed, element: etree.Element, parts: list[str], footnotes
     start = len(parts)
     parts.append(parsed.text(element.text))
     for child in element:
-        _collect(parsed, child, parts, footnotes)
+        _collect(parsed, child, parts)
         parts.append(parsed.text(child.tail))
     if tag == "a":
         shown = "".join(parts[start:]).strip()
@@ -308,18 +309,10 @@ class _Builder:
         self.elements: dict[str, etree.Element] = {}
         self.sections: list[tuple[Clause, etree.Element]] = []
         self.anchors: list[etree.Element] = []
-        self.footnotes: dict[str, str] = {}
         self.wanted: dict[str, str] = {}
 
     def text(self, element: etree.Element) -> str:
-        return visible_text(self.parsed, element, self.footnotes)
-
-    def read_footnotes(self, root: etree.Element) -> None:
-        for div in (c for c in root if _is_footnotes(c)):
-            for item in div.iter("li"):
-                key = item.get("id") or ""
-                if key:
-                    self.footnotes[key] = visible_text(self.parsed, item)
+        return visible_text(self.parsed, element)
 
     def section(self, section: _Section) -> Clause:
         heading = section.heading
@@ -364,7 +357,7 @@ class _Builder:
                 subs.extend(found)
                 continue
             elif element.tag == "table":
-                found = self.rows(element, parent_id)
+                found = self.rows(element, parent_id, own)
             if found:
                 subs.extend(found)
             else:
@@ -425,8 +418,12 @@ class _Builder:
                 own.append(item)
         return out
 
-    def rows(self, table: etree.Element, parent_id: str) -> list[Clause]:
-        """The rows of a table that lists things: rows whose first cells are all present and differ."""
+    def rows(self, table: etree.Element, parent_id: str, own: list[etree.Element]) -> list[Clause]:
+        """The rows of a table that lists things: rows whose first cells are all present and differ.
+
+        The header row names the columns: it stays in the parent clause's own text, so a renamed column
+        is a change the redline shows.
+        """
         body = table.find("tbody")
         rows = body.findall("tr") if body is not None else []
         if not rows:
@@ -436,6 +433,9 @@ class _Builder:
         if any(not first for first in firsts) or len(set(firsts)) != len(firsts):
             return []
         self.lines.find(self.text(table))
+        head = table.find("thead")
+        if head is not None:
+            own.append(head)
         out: list[Clause] = []
         for row, texts, first in zip(rows, cells, firsts, strict=True):
             clause_id = self.ids.claim(f"{parent_id}-{slugify(first)}")
@@ -475,7 +475,7 @@ def _join(texts: Iterator[str] | list[str]) -> str:
 
 def _markup(elements: list[etree.Element]) -> str:
     """The rendered markup of a clause's own elements: what changes when only its formatting does."""
-    return "".join(etree.tostring(e, encoding="unicode") for e in elements)
+    return "".join(to_html_string(e) for e in elements)
 
 
 def build_document(body: str, doc_id: str, body_line: int = 1, title: str = "") -> Built:
@@ -483,13 +483,12 @@ def build_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
     parsed = parse_markdown(body)
     root = parsed.root
     builder = _Builder(parsed, body, body_line)
-    builder.read_footnotes(root)
     blocks = [child for child in root if not _is_footnotes(child)]
     # Kramdown writes a heading's anchor on the next line: "{: #id }" after "## Title". Read it as the id.
     explicit: dict[int, str] = {}
     for index, element in enumerate(blocks):
         if element.tag in _HEADINGS and element.get("id"):
-            explicit[index] = element.get("id") or ""
+            explicit[index] = show_invisible(element.get("id") or "")
         if (
             element.tag == "p"
             and index > 0
@@ -497,7 +496,7 @@ def build_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
             and not len(element)
             and (anchor := BLOCK_ANCHOR.fullmatch((element.text or "").strip())) is not None
         ):
-            explicit.setdefault(index - 1, anchor.group(1))
+            explicit.setdefault(index - 1, show_invisible(anchor.group(1)))
             builder.anchors.append(element)
     headings = [index for index, element in enumerate(blocks) if element.tag in _HEADINGS]
     level_one = [index for index in headings if blocks[index].tag == "h1"]
@@ -534,6 +533,24 @@ def build_document(body: str, doc_id: str, body_line: int = 1, title: str = "") 
             return Built(document, parsed, {}, [], title_heading, title_line, builder.anchors, {})
     builder.lines.cursor = 0
     clauses = tuple(builder.section(section) for section in root_section.children)
+    notes = [child for child in root if _is_footnotes(child)]
+    if notes:
+        # The page prints footnotes once, after the last clause: so does the tree, as a clause of its own
+        # (a labelled block without a heading, so no outline lists it).
+        text = _join(builder.text(note) for note in notes)
+        builder.lines.cursor = 0
+        clauses += (
+            Clause(
+                kind=ClauseKind.LABELLED,
+                id=builder.ids.claim(FOOTNOTES_ID),
+                number=None,
+                title="",
+                source=_markup(notes),
+                text=text,
+                line=builder.lines.find("^" + text),
+                level=0,
+            ),
+        )
     document = Document(id=doc_id, title=title, preamble=preamble, clauses=clauses, body=body, body_line=body_line)
     return Built(
         document, parsed, builder.elements, builder.sections, title_heading, title_line, builder.anchors, builder.wanted

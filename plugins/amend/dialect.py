@@ -74,7 +74,7 @@ class _Where:
             at = self.body.find(needle)
         if at < 0:
             return None, None
-        self.cursor = at
+        self.cursor = at + 1
         return self.of_offset(at)
 
 
@@ -83,6 +83,7 @@ def check_dialect(built: Built, shown: str) -> list[Problem]:
     body, body_line = built.document.body, built.document.body_line
     where = _Where(body, body_line)
     problems = check_characters(body, body_line, shown)
+    problems.extend(_check_entities(body, where, shown))
     problems.extend(_check_lines(body, body_line, shown))
     problems.extend(_check_tree(built, where, shown))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
@@ -139,6 +140,32 @@ def check_characters(text: str, first_line: int, shown: str) -> list[Problem]:
                         column=match.start() + 1,
                     )
                 )
+    return problems
+
+
+_ENTITY_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _check_entities(body: str, where: _Where, shown: str) -> list[Problem]:
+    """An invisible character written as an entity (``&#x202E;``) is the character once rendered."""
+    problems: list[Problem] = []
+    if "&" not in body:
+        return problems
+    for match in _ENTITY_REF.finditer(body):
+        written = match.group(0)
+        decoded = html.unescape(written)
+        odd = next((c for c in decoded if is_invisible(c)), None)
+        if odd is not None and decoded != written:
+            line, column = where.of_offset(match.start())
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"'{written}' writes the invisible character {char_name(odd)}: a reader cannot see it; "
+                    "delete it",
+                    column=column,
+                )
+            )
     return problems
 
 
@@ -308,7 +335,8 @@ def _check_text(raw: str, problem: _Problem) -> None:
     if bracket:
         start = raw.rfind("[", 0, bracket.start() + 1)
         start = bracket.start() if start < 0 else start
-        what = raw[start : start + 40]
+        end = raw.find("]", bracket.end(), bracket.end() + 60)
+        what = raw[start : end + 1 if end >= 0 else start + 40]
         problem(
             what,
             f"'{what}' is an undefined reference link or footnote marker, which the page prints as it is; "
@@ -317,7 +345,9 @@ def _check_text(raw: str, problem: _Problem) -> None:
     brace = _BRACES.search(raw)
     if brace:
         start = max(raw.rfind("{", 0, brace.start() + 1), 0)
-        what = raw[start : start + 40]
+        end = raw.find("}", brace.start() + 1, brace.start() + 60)
+        end = end + 1 if end >= 0 and raw[end + 1 : end + 2] != "}" else end + 2 if end >= 0 else start + 40
+        what = raw[start:end]
         problem(
             what,
             f"'{what}' is attribute or template syntax, which the page prints as it is; remove it "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .characters import show_invisible
 from .clauses import Built, build_document, parse_document, slugify, visible_text
 from .dialect import check_dialect
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
@@ -312,7 +313,7 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    return parse_any_document(text, path.stem, shown), []
+    return parse_any_document(text, show_invisible(path.stem), shown), []
 
 
 def parse_any_document(text: str, doc_id: str, shown: str = "") -> Document:
@@ -322,6 +323,7 @@ def parse_any_document(text: str, doc_id: str, shown: str = "") -> Document:
     if split.front_matter is not None and split.closed:
         entries, _ = parse_front_matter(split.front_matter, shown, split.front_line)
         title = next((str(e.value) for e in entries if e.key == "title" and isinstance(e.value, str)), "")
+        title = show_invisible(title)  # a file only diffed, never checked: its title is shown as it reads
         return parse_document(split.body, doc_id, split.body_line, title=title)
     return parse_document(text, doc_id, 1, title=title)
 
