@@ -115,12 +115,50 @@ def new_markdown() -> markdown.Markdown:
     return md
 
 
+MAX_BRACKETS = 200  # "[" in one block of lines: Python-Markdown's link patterns take time quadratic in their number
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)\[")
+
+
+def bracket_heavy_blocks(body: str) -> list[tuple[int, int]]:
+    """(0-based first line, count) of each run of non-blank lines holding more than :data:`MAX_BRACKETS` "["."""
+    if body.count("[") <= MAX_BRACKETS:
+        return []
+    out: list[tuple[int, int]] = []
+    start, count = 0, 0
+    for index, line in enumerate([*body.split("\n"), ""]):
+        if line.strip():
+            count += line.count("[")
+            continue
+        if count > MAX_BRACKETS:
+            out.append((start, count))
+        start, count = index + 1, 0
+    return out
+
+
+def _bounded(body: str) -> str:
+    """``body``, with the brackets of every bracket-heavy block read as text (one rule for every reader).
+
+    ``amend check`` refuses such a block (:mod:`amend.dialect`); a file that is only diffed or rendered is
+    read the same way by the page, the PDF and the redline, in time linear in its length.
+    """
+    heavy = bracket_heavy_blocks(body)
+    if not heavy:
+        return body
+    lines = body.split("\n")
+    for start, _ in heavy:
+        index = start
+        while index < len(lines) and lines[index].strip():
+            lines[index] = _UNESCAPED_BRACKET.sub(r"\\[", lines[index])
+            index += 1
+    return "\n".join(lines)
+
+
 def parse_markdown(body: str) -> Parsed:
     """Parse a body (front matter removed) into the element tree the page and the PDF render."""
     md = new_markdown()
     capture = _Capture(md)
     md.treeprocessors.register(capture, "amend-capture", -100)
-    md.convert(body)
+    md.convert(_bounded(body))
     if capture.root is None:  # an empty body: Markdown returns before parsing
         return Parsed(etree.Element(md.doc_tag), md)
     return Parsed(capture.root, md)

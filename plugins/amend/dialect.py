@@ -31,7 +31,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
 from .characters import char_name, is_invisible
-from .clauses import Built
+from .clauses import MAX_BRACKETS, Built, bracket_heavy_blocks
 from .problems import Problem
 
 MAX_LINE = 5_000  # characters in one source line
@@ -185,7 +185,15 @@ def _invisible(shown: str, line: int, column: int, char: str) -> Problem:
 
 
 def _check_lines(body: str, body_line: int, shown: str) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(
+            shown,
+            body_line + start,
+            f"this paragraph has {count:,} '[' characters; the limit is {MAX_BRACKETS}: split it, "
+            "or write fewer brackets",
+        )
+        for start, count in bracket_heavy_blocks(body)
+    ]
     for index, line in enumerate(body.split("\n")):
         if len(line) > MAX_LINE:
             problems.append(
