@@ -105,9 +105,10 @@ def test_clause_text_is_what_the_page_shows_with_link_targets() -> None:
         "r",
     )
     assert doc.clauses[0].text == (
-        "See the policy <https://example.com/p> and https://example.com/q; <b> and & [a][undefined] {% raw %}."
-        "[1: A note.]"
+        "See the policy <https://example.com/p> and https://example.com/q; <b> and & [a][undefined] {% raw %}.[1]"
     )
+    # The page prints the footnotes once, after the last clause: so does the tree.
+    assert (doc.clauses[-1].id, doc.clauses[-1].text) == ("footnotes", "A note.")
 
 
 def test_duplicate_titles_get_unique_ids_in_document_order() -> None:

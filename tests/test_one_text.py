@@ -53,8 +53,34 @@ WORD = re.compile(r"\w+")
 # --- what the page shows ----------------------------------------------------------------------------
 
 
-BLOCK_TAGS = {"p", "li", "ul", "ol", "blockquote", "table", "tr", "td", "th", "div", "pre", "dl", "dt", "dd", "hr",
-              "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "thead", "tbody", "sup"}
+BLOCK_TAGS = {
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "div",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "thead",
+    "tbody",
+    "sup",
+}
 
 
 class _PageText(HTMLParser):
@@ -136,12 +162,64 @@ def changed_words(diff: DocumentDiff) -> set[str]:
 
 # --- the invariant ------------------------------------------------------------------------------------
 
-VOCABULARY = ["Customer", "shall", "may", "pay", "within", "thirty", "(30)", "days", "72", "hours", "notice",
-              "and", "or", "not", "fees", "PHI"]
-MARKUP = ["**", "*", "_", "`", "[", "]", "(", ")", "[^1]", "[x][y]", "<", ">", "{", "}", "{#a}", "{: .c}",
-          "{% x %}", "&amp;", "&#x202E;", "\u200b", "\u202e", "-", " - ", " * ", "#", "\\", "|", "!", ":", "~"]
-LINKS = ["[the policy](https://example.com/a)", "[the policy](https://example.com/b)", "<https://example.com/c>",
-         "[see](#scope)", "![logo](https://example.com/l.png)", "[m](mailto:a@example.com)"]
+VOCABULARY = [
+    "Customer",
+    "shall",
+    "may",
+    "pay",
+    "within",
+    "thirty",
+    "(30)",
+    "days",
+    "72",
+    "hours",
+    "notice",
+    "and",
+    "or",
+    "not",
+    "fees",
+    "PHI",
+]
+MARKUP = [
+    "**",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[^1]",
+    "[x][y]",
+    "<",
+    ">",
+    "{",
+    "}",
+    "{#a}",
+    "{: .c}",
+    "{% x %}",
+    "&amp;",
+    "&#x202E;",
+    "\u200b",
+    "\u202e",
+    "-",
+    " - ",
+    " * ",
+    "#",
+    "\\",
+    "|",
+    "!",
+    ":",
+    "~",
+]
+LINKS = [
+    "[the policy](https://example.com/a)",
+    "[the policy](https://example.com/b)",
+    "<https://example.com/c>",
+    "[see](#scope)",
+    "![logo](https://example.com/l.png)",
+    "[m](mailto:a@example.com)",
+]
 inline = st.lists(st.sampled_from(VOCABULARY + MARKUP + LINKS), min_size=1, max_size=12).map(" ".join)
 block = st.one_of(
     inline,
@@ -211,65 +289,155 @@ def test_a_change_a_reader_can_see_is_a_change_the_redline_shows(pair: tuple[str
 
 # name → (old paragraph, new paragraph, what the redline must show as changed, what check says or None)
 CASES: dict[str, tuple[str, str, str, str | None]] = {
-    "reference-label": ("Customer shall pay.", "Customer shall pay [unless disputed][more text].",
-                        "unless disputed", "undefined reference link or footnote marker"),
-    "collapsed-reference": ("Customer shall pay.", "Customer shall pay [unless disputed][].",
-                            "unless disputed", "undefined reference link"),
-    "footnote-sentence": ("Customer shall pay.", "Customer shall pay.[^and Customer waives all claims]",
-                          "waives", "footnote marker"),
-    "tag-like-text": ("Notice within thirty days.", "Notice within thirty days <x, or ninety (90) days after>.",
-                      "ninety", "raw HTML '<x, or ninety (90) days after>'"),
-    "brace-id-text": ("Customer shall pay.", "Customer shall pay {#u and Customer waives its rights}.",
-                      "waives", "attribute or template syntax"),
-    "template-text": ("Customer shall pay.", "Customer shall pay {% if x %}unless it waives audit{% endif %}.",
-                      "audit", "attribute or template syntax"),
-    "double-brace-text": ("Customer shall pay.", "Customer shall pay {{ and waives audit }}.",
-                          "waives", "attribute or template syntax"),
-    "link-target": ("Read [the policy](https://example.com/policy).",
-                    "Read [the policy](https://attacker.example/policy).", "attacker", None),
+    "reference-label": (
+        "Customer shall pay.",
+        "Customer shall pay [unless disputed][more text].",
+        "unless disputed",
+        "undefined reference link or footnote marker",
+    ),
+    "collapsed-reference": (
+        "Customer shall pay.",
+        "Customer shall pay [unless disputed][].",
+        "unless disputed",
+        "undefined reference link",
+    ),
+    "footnote-sentence": (
+        "Customer shall pay.",
+        "Customer shall pay.[^and Customer waives all claims]",
+        "waives",
+        "footnote marker",
+    ),
+    "tag-like-text": (
+        "Notice within thirty days.",
+        "Notice within thirty days <x, or ninety (90) days after>.",
+        "ninety",
+        "raw HTML '<x, or ninety (90) days after>'",
+    ),
+    "brace-id-text": (
+        "Customer shall pay.",
+        "Customer shall pay {#u and Customer waives its rights}.",
+        "waives",
+        "attribute or template syntax",
+    ),
+    "template-text": (
+        "Customer shall pay.",
+        "Customer shall pay {% if x %}unless it waives audit{% endif %}.",
+        "audit",
+        "attribute or template syntax",
+    ),
+    "double-brace-text": (
+        "Customer shall pay.",
+        "Customer shall pay {{ and waives audit }}.",
+        "waives",
+        "attribute or template syntax",
+    ),
+    "link-target": (
+        "Read [the policy](https://example.com/policy).",
+        "Read [the policy](https://attacker.example/policy).",
+        "attacker",
+        None,
+    ),
     "star-for-dash": ("Fees - taxes are due.", "Fees * taxes are due.", "*", None),
-    "class-hides-text": ("Customer shall pay.", "Customer shall pay.\nCustomer waives claims.\n{: .amend-number }",
-                         "waives", "attribute list sets class"),
-    "class-spoofs-header": ("Customer shall pay.", "Revision 1 Effective January 1, 2031\n{: .amend-running-header }",
-                            "2031", "attribute list sets class"),
-    "style-hides-text": ("Customer shall pay.", "Customer shall pay.\nUnless waived.\n{: style=\"display:none\" }",
-                         "waived", "attribute list sets style"),
-    "style-local-file": ("Customer shall pay.",
-                         "Customer shall pay.\n{: style=\"background-image:url(file:///etc/passwd)\" }",
-                         "", "attribute list sets style"),
-    "bidi-override": ("Notice within 72 hours.", "Notice within \u202e27\u202c hours.", "⟨U+202E⟩",
-                      "U+202E RIGHT-TO-LEFT OVERRIDE"),
-    "bidi-isolate": ("Notice within 72 hours.", "Notice within \u206672\u2069 hours.", "⟨U+2066⟩",
-                     "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    "class-hides-text": (
+        "Customer shall pay.",
+        "Customer shall pay.\nCustomer waives claims.\n{: .amend-number }",
+        "waives",
+        "attribute list sets class",
+    ),
+    "class-spoofs-header": (
+        "Customer shall pay.",
+        "Revision 1 Effective January 1, 2031\n{: .amend-running-header }",
+        "2031",
+        "attribute list sets class",
+    ),
+    "style-hides-text": (
+        "Customer shall pay.",
+        'Customer shall pay.\nUnless waived.\n{: style="display:none" }',
+        "waived",
+        "attribute list sets style",
+    ),
+    "style-local-file": (
+        "Customer shall pay.",
+        'Customer shall pay.\n{: style="background-image:url(file:///etc/passwd)" }',
+        "",
+        "attribute list sets style",
+    ),
+    "bidi-override": (
+        "Notice within 72 hours.",
+        "Notice within \u202e27\u202c hours.",
+        "⟨U+202E⟩",
+        "U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "bidi-isolate": (
+        "Notice within 72 hours.",
+        "Notice within \u206672\u2069 hours.",
+        "⟨U+2066⟩",
+        "U+2066 LEFT-TO-RIGHT ISOLATE",
+    ),
     "zero-width-space": ("Customer shall pay.", "Customer sh\u200ball pay.", "⟨U+200B⟩", "U+200B ZERO WIDTH SPACE"),
     "zero-width-joiner": ("Customer shall pay.", "Customer shall\u200d pay.", "⟨U+200D⟩", "U+200D ZERO WIDTH JOINER"),
-    "tag-characters": ("Customer shall pay.", "Customer shall pay.\U000e0041\U000e0042", "⟨U+E0041⟩",
-                       "U+E0041 TAG LATIN CAPITAL LETTER A"),
+    "tag-characters": (
+        "Customer shall pay.",
+        "Customer shall pay.\U000e0041\U000e0042",
+        "⟨U+E0041⟩",
+        "U+E0041 TAG LATIN CAPITAL LETTER A",
+    ),
     "soft-hyphen": ("Customer shall pay.", "Customer shall pay\u00adment.", "⟨U+00AD⟩", "U+00AD SOFT HYPHEN"),
     "cyrillic-lookalike": ("Customer shall pay.", "Customer \u0455hall pay.", "\u0455hall", "mixes Cyrillic and Latin"),
     "greek-lookalike": ("Customer shall pay.", "Cust\u03bfmer shall pay.", "Cust\u03bfmer", "mixes Greek and Latin"),
-    "full-width-digits": ("Within 30 days.", "Within \uff13\uff10 days.", "\uff13\uff10",
-                          "U+FF13 FULLWIDTH DIGIT THREE"),
-    "terminal-escape": ("Customer shall pay.", "Customer shall pay\x1b[8m and waives claims\x1b[0m.", "⟨U+001B⟩",
-                        "U+001B ESCAPE"),
+    "full-width-digits": (
+        "Within 30 days.",
+        "Within \uff13\uff10 days.",
+        "\uff13\uff10",
+        "U+FF13 FULLWIDTH DIGIT THREE",
+    ),
+    "terminal-escape": (
+        "Customer shall pay.",
+        "Customer shall pay\x1b[8m and waives claims\x1b[0m.",
+        "⟨U+001B⟩",
+        "U+001B ESCAPE",
+    ),
     "c1-control": ("Customer shall pay.", "Customer shall pay\x9b2J.", "⟨U+009B⟩", "U+009B"),
-    "entity-bidi": ("Notice within 72 hours.", "Notice within &#x202E;27&#x202C; hours.", "⟨U+202E⟩",
-                    "'&#x202E;' writes the invisible character U+202E RIGHT-TO-LEFT OVERRIDE"),
-    "image": ("Customer shall pay.", "Customer shall pay ![waiver](https://example.com/w.png).", "waiver",
-              "an image is not part of a revision"),
-    "javascript-link": ("Read the terms.", "Read [the terms](javascript:alert(1)).", "javascript",
-                        "'javascript:'"),
+    "entity-bidi": (
+        "Notice within 72 hours.",
+        "Notice within &#x202E;27&#x202C; hours.",
+        "⟨U+202E⟩",
+        "'&#x202E;' writes the invisible character U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "image": (
+        "Customer shall pay.",
+        "Customer shall pay ![waiver](https://example.com/w.png).",
+        "waiver",
+        "an image is not part of a revision",
+    ),
+    "javascript-link": ("Read the terms.", "Read [the terms](javascript:alert(1)).", "javascript", "'javascript:'"),
     "file-link": ("Read the terms.", "Read [the terms](file:///etc/passwd).", "passwd", "'file:' address"),
-    "html-comment": ("Customer shall pay.", "Customer shall pay <!-- and waives claims -->.", "waives",
-                     "raw HTML '<!--'"),
-    "indented-code": ("Customer shall pay.", "Customer shall pay.\n\n    Customer waives claims.", "waives",
-                      "indented code block"),
+    "html-comment": (
+        "Customer shall pay.",
+        "Customer shall pay <!-- and waives claims -->.",
+        "waives",
+        "raw HTML '<!--'",
+    ),
+    "indented-code": (
+        "Customer shall pay.",
+        "Customer shall pay.\n\n    Customer waives claims.",
+        "waives",
+        "indented code block",
+    ),
     "definition-list": ("Customer shall pay.", "Waiver\n: Customer waives claims.", "waives", "definition list"),
     "fenced-heading": ("Customer shall pay.", "```\n## 9. Waiver of Claims\n```", "Waiver", "fenced code block"),
-    "setext-heading": ("Customer shall pay.", "Customer shall pay.\n\nWaiver of Claims\n----------------\n\nAll waived.",
-                       "Waiver", "clause heading '## Waiver of Claims' has no number"),
-    "link-title": ("Read [the terms](https://example.com/t).",
-                   "Read [the terms](https://example.com/t \"and waives claims\").", "", "link title"),
+    "setext-heading": (
+        "Customer shall pay.",
+        "Customer shall pay.\n\nWaiver of Claims\n----------------\n\nAll waived.",
+        "Waiver",
+        "clause heading '## Waiver of Claims' has no number",
+    ),
+    "link-title": (
+        "Read [the terms](https://example.com/t).",
+        'Read [the terms](https://example.com/t "and waives claims").',
+        "",
+        "link title",
+    ),
 }
 
 
@@ -301,7 +469,10 @@ def _diff_output(tmp_path: Path, old: str, new: str, fmt: str) -> str:
     (tmp_path / "b.md").write_text(_revision(new, *NEW_DATES), encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["--root", str(tmp_path), "diff", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--format", fmt]) == 0
+        assert (
+            main(["--root", str(tmp_path), "diff", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--format", fmt])
+            == 0
+        )
     return out.getvalue()
 
 
@@ -329,16 +500,20 @@ def test_each_hostile_edit_is_shown_by_amend_diff_in_every_format(tmp_path: Path
     if not shown:
         return  # nothing a reader sees changed: the page and the PDF drop what check refuses
     data = json.loads(_diff_output(tmp_path, old, new, "json"))
-    changed = [
-        piece[1] for entry in _walk(data["clauses"]) for piece in entry["redline"] if piece[0] != "equal"
-    ] + [entry["new"]["title"] for entry in _walk(data["clauses"]) if entry["status"] == "added"]
+    changed = [piece[1] for entry in _walk(data["clauses"]) for piece in entry["redline"] if piece[0] != "equal"] + [
+        entry["new"]["title"] for entry in _walk(data["clauses"]) if entry["status"] == "added"
+    ]
     assert any(shown in text for text in changed), (name, changed)
     assert not data["formatting_only"]
     text = _diff_output(tmp_path, old, new, "text")
     assert shown in text and "Formatting only" not in text
     for fmt in ("text", "json", "markdown", "html"):
         output = _diff_output(tmp_path, old, new, fmt)
-        assert "\x1b" not in output and "\u202e" not in output and "\u200b" not in output.replace("@\u200b", "").replace("#\u200b", ""), fmt
+        assert (
+            "\x1b" not in output
+            and "\u202e" not in output
+            and "\u200b" not in output.replace("@\u200b", "").replace("#\u200b", "")
+        ), fmt
     markdown = _diff_output(tmp_path, old, new, "markdown")
     assert "<ins>" in markdown or "<del>" in markdown or "added" in markdown
     html = _diff_output(tmp_path, old, new, "html")
@@ -379,8 +554,13 @@ def _unchecked_pair() -> tuple:  # type: ignore[type-arg]
     body = new_text.split("---\n", 2)[2]
     document = parse_document(body, "2025-04-15", 8, title=first.title)
     second = replace(
-        first, id="2025-04-15", path=Path("baa_versions/2025-04-15.md"), posted=date(2025, 3, 1),
-        effective=date(2025, 4, 15), document=document, source=new_text,
+        first,
+        id="2025-04-15",
+        path=Path("baa_versions/2025-04-15.md"),
+        posted=date(2025, 3, 1),
+        effective=date(2025, 4, 15),
+        document=document,
+        source=new_text,
     )
     return first, second
 
@@ -458,12 +638,14 @@ def test_every_shown_edit_is_in_the_redline_pdf() -> None:
 
 def test_attribute_lists_cannot_hide_text_or_style_the_page() -> None:
     body = (
-        "## 1. Terms {#terms .amend-hidden style=\"display:none\"}\n\nCustomer waives.\n{: .amend-number }\n\n"
-        "| a | b |\n|---|---|\n| x {: style=\"display:none\" } | y |\n"
+        '## 1. Terms {#terms .amend-hidden style="display:none"}\n\nCustomer waives.\n{: .amend-number }\n\n'
+        '| a | b |\n|---|---|\n| x {: style="display:none" } | y |\n'
     )
     html = render_document_html(parse_document(body, "r"))
-    assert "display:none" not in html and "amend-hidden" not in html and "amend-number\"" not in html.replace(
-        '<span class="amend-number"', ""
+    assert (
+        "display:none" not in html
+        and "amend-hidden" not in html
+        and 'amend-number"' not in html.replace('<span class="amend-number"', "")
     )
     assert "Customer waives." in html
 
@@ -478,7 +660,11 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 def test_a_yaml_alias_bomb_in_front_matter_is_refused_before_it_expands(tmp_path: Path) -> None:
     folder = tmp_path / "baa_versions"
     folder.mkdir()
-    text = "---\ntitle: T\nposted: 2025-01-01\neffective: 2025-01-01\nsummary: S.\n" + ALIAS_BOMB + "---\n\n## 1. A\n\nB.\n"
+    text = (
+        "---\ntitle: T\nposted: 2025-01-01\neffective: 2025-01-01\nsummary: S.\n"
+        + ALIAS_BOMB
+        + "---\n\n## 1. A\n\nB.\n"
+    )
     (folder / "2025-01-01.md").write_text(text, encoding="utf-8")
     out = io.StringIO()
     start = time.perf_counter()
@@ -533,7 +719,9 @@ def test_only_regular_files_of_bounded_size_are_read(tmp_path: Path, kind: str) 
 def test_a_year_9999_date_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     folder = tmp_path / "baa_versions"
     folder.mkdir()
-    (folder / "2025-01-01.md").write_text(_revision("Customer shall pay.", "9999-12-31", "2025-01-01"), encoding="utf-8")
+    (folder / "2025-01-01.md").write_text(
+        _revision("Customer shall pay.", "9999-12-31", "2025-01-01"), encoding="utf-8"
+    )
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main(["--root", str(tmp_path), "check", "--no-history", "--as-of", "2025-05-01"])
@@ -541,8 +729,40 @@ def test_a_year_9999_date_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert "'effective' is '9999-12-31'; a date must fall in the years 1900 to 2999" in out.getvalue()
 
 
-DELIMITERS = ["`", "[", "[a](", "](", "<", "<a", "{", "{:", "{#", "{%", "*", "_", "**", "__", "&", "&#", "#", "|", "(",
-              ")", "]", "![", "[^", "\\", "~", ">", "-", "1.", ":", "\u202e", "\u0455", "\uff13"]
+DELIMITERS = [
+    "`",
+    "[",
+    "[a](",
+    "](",
+    "<",
+    "<a",
+    "{",
+    "{:",
+    "{#",
+    "{%",
+    "*",
+    "_",
+    "**",
+    "__",
+    "&",
+    "&#",
+    "#",
+    "|",
+    "(",
+    ")",
+    "]",
+    "![",
+    "[^",
+    "\\",
+    "~",
+    ">",
+    "-",
+    "1.",
+    ":",
+    "\u202e",
+    "\u0455",
+    "\uff13",
+]
 
 
 @pytest.mark.parametrize("delimiter", DELIMITERS)
@@ -578,3 +798,28 @@ def test_amend_check_on_the_sample_stays_fast_and_small() -> None:
     assert code == 0
     assert time.perf_counter() - start < 5
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 500 * 1024
+
+
+# --- nothing outside the document reaches a PDF -----------------------------------------------------------
+
+HOSTILE_URLS = [
+    "file:///etc/hostname",
+    "file:///dev/zero",
+    "https://example.com/x.png",
+    "http://127.0.0.1:9/x.css",
+    "data:image/png;base64,iVBORw0KGgo=",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_the_pdf_renderer_refuses_every_url_but_its_own_stylesheet_and_font(tmp_path: Path, url: str) -> None:
+    from amend.pdf import STYLESHEET, PdfError, render_pdf
+
+    html = f'<html><body><p style="background-image:url({url})">Text</p></body></html>'
+    with pytest.raises(PdfError, match="a PDF loads nothing but amend's own stylesheet and font"):
+        render_pdf(html, what="test", epoch=0)
+    hostile = tmp_path / "print.css"
+    hostile.write_text(STYLESHEET.read_text(encoding="utf-8") + f"\nbody {{ background: url({url}) }}\n")
+    with pytest.raises(PdfError):
+        render_pdf("<html><body><p>Text</p></body></html>", what="test", epoch=0, stylesheet=hostile)

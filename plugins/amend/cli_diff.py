@@ -67,7 +67,6 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
         "diff",

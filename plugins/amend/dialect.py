@@ -161,8 +161,7 @@ def _check_entities(body: str, where: _Where, shown: str) -> list[Problem]:
                 Problem(
                     shown,
                     line,
-                    f"'{written}' writes the invisible character {char_name(odd)}: a reader cannot see it; "
-                    "delete it",
+                    f"'{written}' writes the invisible character {char_name(odd)}: a reader cannot see it; delete it",
                     column=column,
                 )
             )

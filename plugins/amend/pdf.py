@@ -578,8 +578,8 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
-        "the image {x} could not be loaded; only local image files can be printed (no request leaves "
-        "the machine): fix the reference or remove the image",
+        "the image {x} could not be loaded; a PDF loads nothing but amend's own stylesheet and font (no "
+        "file of the machine, no request leaves it): remove the image",
     ),
     (
         re.compile(r"Relative URI reference without a base URI: (?P<x>\S+)"),
