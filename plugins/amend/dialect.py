@@ -24,6 +24,7 @@ Every scan here is linear in the text.
 from __future__ import annotations
 
 import bisect
+import difflib
 import html
 import re
 import unicodedata
@@ -219,6 +220,7 @@ def _check_lines(body: str, body_line: int, shown: str) -> list[Problem]:
 def _check_tree(built: Built, where: _Where, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     anchors = {id(a) for a in built.anchors}
+    ids = sorted(clause.id for clause in built.document.walk())
 
     def problem(needle: str, message: str) -> None:
         line, column = where.find(needle)
@@ -253,6 +255,7 @@ def _check_tree(built: Built, where: _Where, shown: str) -> list[Problem]:
             )
         if tag == "a":
             _check_link(element, problem)
+            _check_cross_reference(element, ids, problem)
         if id(element) in anchors:
             text = (element.text or "").strip()
             problem(text, f"'{text}' on its own line: write the id at the end of the heading line, as '{{#id}}'")
@@ -319,6 +322,19 @@ def _check_link(element: etree.Element, problem: _Problem) -> None:
             f"link to a '{name}' address is not allowed; link to an https://, http:// or mailto: address, "
             "or to a page of the site",
         )
+
+
+def _check_cross_reference(element: etree.Element, ids: list[str], problem: _Problem) -> None:
+    """Every ``[text](#id)`` names a clause of the same revision (a dead cross-reference misleads a reader)."""
+    href = element.get("href") or ""
+    if not href.startswith("#") or "footnote" in (element.get("class") or ""):
+        return
+    target = href[1:]
+    if target in ids:
+        return
+    hint = difflib.get_close_matches(target, ids, n=1)
+    fix = f"did you mean '#{hint[0]}'?" if hint else "link to a clause id of this revision"
+    problem(f"(#{target}", f"link to '#{target}' names no clause of this revision; {fix}")
 
 
 def _check_text(raw: str, problem: _Problem) -> None:

@@ -7,7 +7,6 @@ the BAA's conventions (SPEC "A revision file"); any other Markdown legal text
 
 from __future__ import annotations
 
-import difflib
 import re
 import stat
 from collections.abc import Sequence
@@ -211,29 +210,6 @@ def check_clause_headings(built: Built, shown: str) -> list[Problem]:
     return problems
 
 
-INTERNAL_LINK = re.compile(r"\]\(\s*#([^)\s]+)\s*\)")
-
-
-def check_internal_links(revision: Revision) -> list[Problem]:
-    """Every ``[text](#id)`` names a clause of the same revision (a dead cross-reference misleads a reader)."""
-    ids = {clause.id for clause in revision.document.walk()}
-    problems: list[Problem] = []
-    for index, line in enumerate(revision.document.body.split("\n")):
-        for match in INTERNAL_LINK.finditer(line):
-            target = match.group(1)
-            if target not in ids:
-                hint = difflib.get_close_matches(target, sorted(ids), n=1)
-                fix = f"did you mean '#{hint[0]}'?" if hint else "link to a clause id of this revision"
-                problems.append(
-                    Problem(
-                        revision.path.as_posix(),
-                        revision.document.body_line + index,
-                        f"link to '#{target}' names no clause of this revision; {fix}",
-                    )
-                )
-    return problems
-
-
 PLACEHOLDER = re.compile(r"^\s*TODO\b", re.I)
 
 
@@ -292,7 +268,6 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
         if revision is not None:
             revisions.append(revision)
             problems.extend(check_placeholders(revision))
-            problems.extend(check_internal_links(revision))
             problems.extend(check_numerals(revision))
     if not revisions and not problems:
         problems.append(Problem(_shown(folder, shown_root), None, "no revisions; add a first revision YYYY-MM-DD.md"))
