@@ -1,11 +1,14 @@
 """A document's clause tree → sanitised HTML, the one rendering the page and the PDF share.
 
-Python-Markdown renders the body with raw HTML switched off (it shows as text),
-then a tree processor wraps every heading clause in a ``<section>`` carrying the
-clause's permanent id, puts the number in its own span, and gives sub-clauses
-(labelled paragraphs and items, numbered items, table rows) their ids. nh3
-sanitises the result as a second line of defence (no event attributes, no
-``javascript:`` links). Pure: text in, text out.
+The element tree comes from :func:`amend.clauses.build_document`, the one
+parse (raw HTML switched off: it shows as text) that the clause tree, the
+checks and the redline read too. Here attribute-list attributes are dropped
+(classes and styles would change what the page shows and the redline does
+not), every heading clause is wrapped in a ``<section>`` carrying the
+clause's permanent id with its number in its own span, and sub-clauses
+(labelled paragraphs and items, numbered items, table rows) get their ids.
+nh3 sanitises the result as a second line of defence (no event attributes,
+no ``javascript:`` links). Pure: text in, text out.
 """
 
 from __future__ import annotations
