@@ -426,6 +426,11 @@ def render_redline_pdf(
     )
 
 
+# An invisible character is shown as "⟨U+202E⟩" (amend.characters); the bundled face has no "⟨⟩", so a
+# PDF prints the same marker between the single guillemets it has.
+_MARKER = re.compile(r"⟨(U\+[0-9A-F]{4,6})⟩")
+
+
 def own_files_fetcher(allowed: set[str]) -> Any:
     """A URL fetcher that serves amend's own stylesheet and bundled font and refuses everything else.
 
@@ -461,6 +466,7 @@ def render_pdf(
     timestamps inside the embedded fonts.
     """
     paper = check_paper(paper)
+    document_html = _MARKER.sub(r"‹\1›", document_html)
     stylesheet = stylesheet or STYLESHEET
     fonts = fonts or bundled_fonts()
     for role, path in (("print stylesheet", stylesheet), ("font file", fonts.upright), ("font file", fonts.italic)):
