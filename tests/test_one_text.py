@@ -635,7 +635,7 @@ def test_every_shown_edit_is_in_the_redline_pdf() -> None:
     text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     for name, (_, _, shown, _) in CASES.items():
         if shown and shown not in ("*",) and name != "full-width-digits":
-            printed = re.sub(r"⟨(U\+[0-9A-F]+)⟩", r"‹\1›", shown)  # the bundled face has no "⟨⟩"
+            printed = re.sub(r"⟨(U\+[0-9A-F]+)⟩", "\u2039\\1\u203a", shown)  # the bundled face has no "⟨⟩"
             assert printed in text.replace("</ ", "</"), f"redline PDF does not show {name}"
 
 

@@ -466,7 +466,7 @@ def render_pdf(
     timestamps inside the embedded fonts.
     """
     paper = check_paper(paper)
-    document_html = _MARKER.sub(r"‹\1›", document_html)
+    document_html = _MARKER.sub("\u2039\\1\u203a", document_html)  # single guillemets
     stylesheet = stylesheet or STYLESHEET
     fonts = fonts or bundled_fonts()
     for role, path in (("print stylesheet", stylesheet), ("font file", fonts.upright), ("font file", fonts.italic)):
