@@ -599,7 +599,20 @@ def _numbered_list(lines: list[str], body_line: int, skip: int | None) -> tuple[
     from .numbered import parse_numbered_list
 
     numbered = [(body_line + index, line) for index, line in enumerate(lines) if index != skip]
-    return parse_numbered_list(numbered, plain_text, slugify, _IdRegistry().claim)
+    found = parse_numbered_list(numbered, _untagged_text, slugify, _IdRegistry().claim)
+    return None if found is None else (_untagged_text(found[0]), found[1])
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+
+
+def _untagged_text(markdown_text: str) -> str:
+    """The words of a numbered-list agreement's item, its ``<span>`` markup dropped (:mod:`amend.numbered`).
+
+    Such files are only ever diffed (a revision needs clause headings), and their publishers wrap titles
+    and links in spans; the words inside are the text. Link targets stay words, as everywhere.
+    """
+    return plain_text(_TAG.sub("", markdown_text))
 
 
 def parse_document(body: str, doc_id: str, body_line: int = 1, title: str = "") -> Document:
