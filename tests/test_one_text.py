@@ -829,3 +829,18 @@ def test_the_pdf_renderer_refuses_every_url_but_its_own_stylesheet_and_font(tmp_
     hostile.write_text(STYLESHEET.read_text(encoding="utf-8") + f"\nbody {{ background: url({url}) }}\n")
     with pytest.raises(PdfError):
         render_pdf("<html><body><p>Text</p></body></html>", what="test", epoch=0, stylesheet=hostile)
+
+
+def test_a_changed_link_address_is_shown_but_its_digits_raise_no_number_flag() -> None:
+    old = parse_document(
+        "## 1. Terms {#terms}\n\nSee [the policy](https://example.com/policy/2) within 30 days.\n", "a"
+    )
+    new = parse_document(
+        "## 1. Terms {#terms}\n\nSee [the policy](https://example.com/policy/3) within 30 days.\n", "b"
+    )
+    diff = diff_documents(old, new)
+    assert [(p.op.value, p.text) for p in diff.clauses[0].redline if p.op is not Op.EQUAL] == [
+        ("delete", "2"),
+        ("insert", "3"),
+    ]
+    assert diff.flags() == []
