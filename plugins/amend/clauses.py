@@ -322,8 +322,6 @@ class Built:
     wanted: dict[str, str]  # clause id → the id it asked for (explicit or slug), before duplicates got "-2"
 
 
-
-
 class _IdRegistry:
     """Hands out document-unique ids; explicit ids win their name."""
 
