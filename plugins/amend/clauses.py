@@ -610,7 +610,7 @@ def _untagged_text(markdown_text: str) -> str:
     Such files are only ever diffed (a revision needs clause headings), and their publishers wrap titles
     and links in spans; the words inside are the text. Link targets stay words, as everywhere.
     """
-    return plain_text(_TAG.sub("", markdown_text))
+    return plain_text(_TAG.sub(" ", markdown_text))  # amend shows a tag as text: it separates words
 
 
 def parse_document(body: str, doc_id: str, body_line: int = 1, title: str = "") -> Document:
