@@ -401,7 +401,7 @@ def test_amend_check_rejects_each_attack_on_its_own_line(tmp_path: Path, name: s
     code, output = check_folder(tmp_path, text)
     assert code == 1, f"{name} passed amend check"
     line = next(i for i, row in enumerate(text.split("\n"), 1) if row.startswith(f"**{name}.**"))
-    assert f"baa_versions/2025-04-15.md:{line}: " in output or (
+    assert f"baa_versions/2025-04-15.md:{line}:" in output or (
         name == "javascript-reference-link" and "baa_versions/2025-04-15.md:" in output
     ), output
     assert words in output, output
@@ -413,7 +413,7 @@ def test_amend_check_rejects_a_script_in_a_heading_and_accepts_entities_and_code
     heading_line = hostile_text({}).split("\n").index(HEADING) + 1
     assert code == 1
     assert output.splitlines() == [
-        f"baa_versions/2025-04-15.md:{heading_line}: raw HTML '<script>' is not allowed in a revision "
+        f"baa_versions/2025-04-15.md:{heading_line}:18: raw HTML '<script>' is not allowed in a revision "
         "(it could run script in a reader's browser); write it in Markdown, or put it in `backticks` "
         "to show it as text"
     ]
@@ -514,6 +514,7 @@ def test_rendered_anyway_the_pdfs_print_the_attacks_as_text_and_carry_no_script(
         reader = pypdf.PdfReader(io.BytesIO(data))
         text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
         text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+        text = text.replace("</ ", "</")  # a line may break after "</" in a long inserted run
         for piece in pieces:
             assert piece in text, f"{name} PDF does not print {piece!r}"
         catalog = reader.trailer["/Root"]

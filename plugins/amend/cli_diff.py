@@ -73,13 +73,14 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
         )
     diff = diff_documents(old, new)
     if args.format == "json":
-        sys.stdout.write(to_json(diff))
+        output = to_json(diff)
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(diff))
+        output = render_markdown(diff)
     elif args.format == "html":
-        sys.stdout.write(standalone_html(diff))
+        output = standalone_html(diff)
     else:
-        sys.stdout.write(render_text(diff, color=wants_color(choice=args.color)))
+        output = render_text(diff, color=wants_color(choice=args.color))
+    sys.stdout.write(output)
     return 0
 
 

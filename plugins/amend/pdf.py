@@ -448,6 +448,30 @@ def render_redline_pdf(
     )
 
 
+# An invisible character is shown as "⟨U+202E⟩" (amend.characters); the bundled face has no "⟨⟩", so a
+# PDF prints the same marker between the single guillemets it has.
+_MARKER = re.compile(r"⟨(U\+[0-9A-F]{4,6})⟩")
+
+
+def own_files_fetcher(allowed: set[str]) -> Any:
+    """A URL fetcher that serves amend's own stylesheet and bundled font and refuses everything else.
+
+    SPEC "One text": nothing outside the document reaches a PDF: no ``file:`` of
+    the build machine (``url(file:///etc/passwd)``, ``file:///dev/zero``), no
+    network, no ``data:``. A refused URL is a WeasyPrint warning, which fails the
+    render (:func:`_raise_for_records`).
+    """
+    weasyprint = _weasyprint()
+
+    class OwnFiles(weasyprint.URLFetcher):  # type: ignore[misc,name-defined]  # WeasyPrint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.split("?")[0].split("#")[0] not in allowed:
+                raise ValueError(f"amend loads only its own stylesheet and font, not {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return OwnFiles(allowed_protocols={"file"})
+
+
 def render_pdf(
     document_html: str,
     *,
@@ -464,6 +488,7 @@ def render_pdf(
     timestamps inside the embedded fonts.
     """
     paper = check_paper(paper)
+    document_html = _MARKER.sub("\u2039\\1\u203a", document_html)  # single guillemets
     stylesheet = stylesheet or STYLESHEET
     fonts = fonts or bundled_fonts()
     for role, path in (("print stylesheet", stylesheet), ("font file", fonts.upright), ("font file", fonts.italic)):
@@ -479,7 +504,7 @@ def render_pdf(
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # see _weasyprint
 
     with _watched_logs() as records, _source_date_epoch(epoch):
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
+        fetcher = own_files_fetcher({stylesheet.as_uri(), *(path.as_uri() for path in fonts.paths())})
         font_config = FontConfiguration()
         css = weasyprint.CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
         rendered = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher).render(
@@ -581,8 +606,8 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
-        "the image {x} could not be loaded; only local image files can be printed (no request leaves "
-        "the machine): fix the reference or remove the image",
+        "the image {x} could not be loaded; a PDF loads nothing but amend's own stylesheet and font (no "
+        "file of the machine, no request leaves it): remove the image",
     ),
     (
         re.compile(r"Relative URI reference without a base URI: (?P<x>\S+)"),

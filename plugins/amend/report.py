@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from .diff import diff_documents
-from .diffviews import render_markdown
+from .diffviews import md_escape, render_markdown
 from .model import Document, Revision, Status, Withdrawal
 from .naming import HORIZON_YEARS, beyond_horizon
 from .problems import Problem, sort_problems
@@ -381,14 +381,7 @@ def _name(path: str) -> str:
 
 # --- escaping ------------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape(text: str) -> str:
-    """Text shown as itself in GitHub Markdown: no markup, no HTML, no mentions or autolinks."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return text.replace("@", "@\u200b")  # no @mentions from revision text
+escape = md_escape  # one escaper for every Markdown output (revision text, titles, messages)
 
 
 def escape_code(text: str) -> str:
