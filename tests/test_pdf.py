@@ -22,6 +22,7 @@ from amend.document_html import render_document_html, toc_entries
 from amend.model import ClauseKind, Revision
 from amend.pdf import (
     FontFiles,
+    PdfEnvironmentError,
     PdfError,
     RedlineFlag,
     bundled_fonts,
@@ -350,7 +351,7 @@ def test_a_font_file_the_renderer_cannot_load_fails_through_its_log(tmp_path: Pa
     broken = tmp_path / "SourceSerif4-broken.ttf"
     broken.write_bytes(b"not a font at all")
     fonts = FontFiles(upright=broken, italic=broken)
-    with pytest.raises(PdfError, match=r"could not be loaded from its file; reinstall fontpkg-source-serif-4"):
+    with pytest.raises(PdfEnvironmentError, match=r"could not be loaded from its file; reinstall fontpkg-source-serif-4"):
         render_revision_pdf(small_revision(tmp_path), fonts=fonts)
 
 

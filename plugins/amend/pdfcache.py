@@ -9,7 +9,12 @@ versions: a rebuild that changed nothing renders no PDF, and a change to one
 revision renders only the PDFs that show it.
 
 This module touches the disk (the cache folder) and starts processes; it never
-reads the clock or the environment. Progress goes to the ``mkdocs.plugins.amend.pdf``
+reads the clock or the environment. A PDF is rendered in the calling thread only
+when that is its process's main thread and one worker is asked for; otherwise in
+worker processes, so that a render's ``SOURCE_DATE_EPOCH`` never changes the
+environment under another thread (MkDocs builds pages while PDFs render). A
+problem of the machine (:class:`amend.pdf.PdfEnvironmentError`) is checked for
+before anything renders, and stops the batch at once, said once. Progress goes to the ``mkdocs.plugins.amend.pdf``
 logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
 """
 
@@ -21,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -30,7 +36,16 @@ from pathlib import Path
 
 from .fragments import module_sources
 from .model import Revision
-from .pdf import STYLESHEET, PdfError, bundled_fonts, check_paper, fingerprint_files, renderer_versions
+from .pdf import (
+    STYLESHEET,
+    PdfEnvironmentError,
+    PdfError,
+    bundled_fonts,
+    check_environment,
+    check_paper,
+    fingerprint_files,
+    renderer_versions,
+)
 
 log = logging.getLogger("mkdocs.plugins.amend.pdf")
 
@@ -186,6 +201,7 @@ def render_pdfs(
         log.info("PDF cache: %d of %d PDFs unchanged, reused", len(reused), len(jobs))
     rendered: list[str] = []
     if todo:
+        check_environment()  # a missing library fails every PDF alike: say so once, before any renders
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
         log.info("PDF: rendering %d PDF%s on %d process%s", len(todo), "s" if len(todo) != 1 else "",
@@ -204,10 +220,12 @@ def render_pdfs(
 def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Iterable[tuple[str, bytes]]:
     total = len(jobs)
     failures: list[str] = []
-    if workers == 1:
+    if workers == 1 and threading.current_thread() is threading.main_thread():
         for index, job in enumerate(jobs, start=1):
             try:
                 data, seconds = _timed_render(job)
+            except PdfEnvironmentError:
+                raise
             except PdfError as error:
                 failures.append(str(error))
                 continue
@@ -223,6 +241,9 @@ def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Itera
                 job = futures[future]
                 try:
                     data, seconds = future.result()
+                except PdfEnvironmentError:
+                    pool.shutdown(wait=True, cancel_futures=True)  # every other PDF would fail the same way
+                    raise
                 except PdfError as error:
                     failures.append(str(error))
                     continue
