@@ -18,10 +18,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
+def render_versions_json(
+    timeline: Timeline,
+    plan: SitePlan,
+    pdfs: Mapping[str, bytes],
+    site_url: str = "",
+    renderer: Mapping[str, str] | None = None,
+) -> bytes:
     """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
 
-    ``pdfs`` maps site-relative PDF paths to the bytes written there.
+    ``pdfs`` maps site-relative PDF paths to the bytes written there; ``renderer``
+    names what made them (amend, WeasyPrint, pydyf, fontTools, the font package,
+    Pango, HarfBuzz, fontconfig: :func:`amend.pdf.renderer_versions`), so anyone
+    can set up the same and check a PDF's bytes against ``SHA256SUMS`` (README
+    "Reproducing a published PDF").
     """
     urls = plan.urls
     in_force = timeline.in_force
@@ -60,6 +70,8 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
         "upcoming": [e.id for e in timeline.upcoming],
         "revisions": revisions,
     }
+    if renderer is not None:
+        document["pdfs_made_with"] = dict(sorted(renderer.items()))
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -97,6 +97,7 @@ class PdfBatch:
     pdfs: dict[str, bytes]
     rendered: tuple[str, ...]
     reused: tuple[str, ...]
+    renderer: dict[str, str]  # what made every one of them (renderer_versions: part of each cache key)
 
 
 def revision_job(
@@ -187,6 +188,7 @@ def render_pdfs(
         raise PdfError(f"two PDF jobs write the same file: {', '.join(duplicates)}")
     folder = cache_dir / CACHE_SUBDIR
     renderer = renderer_fingerprint()
+    versions = renderer_versions()
     keys = {job.name: job_key(job, renderer) for job in jobs}
     pdfs: dict[str, bytes] = {}
     todo: dict[str, list[PdfJob]] = {}  # key → jobs sharing it
@@ -214,7 +216,7 @@ def render_pdfs(
     if prune:
         _prune(folder, set(keys.values()))
     ordered = {name: pdfs[name] for name in names}
-    return PdfBatch(ordered, tuple(n for n in names if n in rendered), reused)
+    return PdfBatch(ordered, tuple(n for n in names if n in rendered), reused, versions)
 
 
 def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Iterable[tuple[str, bytes]]:

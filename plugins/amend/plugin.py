@@ -171,6 +171,24 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             files.append(file)
         return files
 
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # MkDocs dates every page (the sitemap's lastmod, the gzip header of sitemap.xml.gz) with the
+        # day of the build: the site says the as-of date instead, so a build is the same on any day.
+        assert self.publication is not None
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.update_date = self.publication.as_of.isoformat()
+        return nav
+
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        return self._dated(context)
+
+    def _dated(self, context: Any) -> Any:
+        if self.publication is not None:
+            as_of = self.publication.as_of
+            context["build_date_utc"] = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+        return context
+
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.publication is not None and self.pdf_result is not None
         try:
@@ -179,7 +197,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             raise PluginError(f"amend: PDF rendering failed; nothing was published:\n{error}") from None
         for path, data in batch.pdfs.items():
             self.outputs[path].content_bytes = data
-        for path, data in self.publication.finish(batch.pdfs).items():
+        for path, data in self.publication.finish(batch.pdfs, batch.renderer).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
         if self.publication.fragments is not None:
@@ -201,6 +219,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         return self.publication.render_body(spec)
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        self._dated(context)
         if page.file.src_uri in self.specs and self.publication is not None:
             context["amend_as_of"] = self.publication.as_of.isoformat()
         return context

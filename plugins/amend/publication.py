@@ -232,11 +232,11 @@ class Publication:
             ),
         }
 
-    def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written."""
+    def finish(self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None) -> dict[str, bytes]:
+        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written and what made them."""
         urls = self.plan.urls
         return {
-            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url),
+            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url, renderer),
             urls.checksums(): render_checksums(pdfs, urls.prefix),
         }
 
