@@ -46,12 +46,47 @@ from amend.timeline import build_timeline
 # --- what inert HTML means --------------------------------------------------------------------------
 
 # Elements that run or load something, or restyle the page: never produced from revision text.
-ACTIVE_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "img", "svg", "math", "link", "meta",
-               "base", "form", "textarea", "button", "select", "video", "audio", "source", "template"}
+ACTIVE_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "img",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "textarea",
+    "button",
+    "select",
+    "video",
+    "audio",
+    "source",
+    "template",
+}
 # The elements a page body of ours may contain besides the sanitised document (the pair picker, the
 # redline's view switch).
-PAGE_TAGS = ALLOWED_TAGS | {"article", "aside", "header", "time", "details", "summary", "label", "input",
-                            "form", "select", "option", "button", "nav", "main", "footer"}
+PAGE_TAGS = ALLOWED_TAGS | {
+    "article",
+    "aside",
+    "header",
+    "time",
+    "details",
+    "summary",
+    "label",
+    "input",
+    "form",
+    "select",
+    "option",
+    "button",
+    "nav",
+    "main",
+    "footer",
+}
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 
 
@@ -99,14 +134,102 @@ def assert_inert(html: str, allowed: set[str] | frozenset[str] = PAGE_TAGS, wher
 
 # Pieces of Markdown, YAML and HTML that the parsers treat specially, mixed with arbitrary text.
 TOKENS = [
-    "\n", "\n\n", "  ", "\t", "\r\n", "---", "...", "## ", "# ", "### ", "#### ", "1. ", "7.", "4.2 ", "A. ",
-    "(b) ", "- ", "* ", "+ ", "**", "__", "*", "_", "`", "```", "~~~", "> ", "| ", " | ", "|---|", ":---:",
-    "{#", "}", "{#id}", "{: .x}", "[", "]", "(", ")", "[^1]", "[^1]: ", "![", "<", ">", "</", "/>", "&", ";",
-    "&amp;", "&lt;", "&#60;", "&#x3C;", "&nbsp;", "\u00a0", "\u200b", "\ufeff", "\u2028", "\x00", "\x0b",
-    "<script>", "</script>", "onerror=", "javascript:", "data:", "<!--", "-->", "<img src=x ", "href=",
-    "title:", "posted:", "effective:", "summary:", "2025-01-01", "2025-9-17", "2025-02-30", "9999-12-31",
-    ": ", "- ", "'", '"', "\\", "!!python/object:os.system", "&anchor ", "*anchor", "<<: ", "? ", "%YAML 1.2",
-    "Section", "shall", "may", "within 72 hours", "thirty (30) days", "é", "中文", "\U0001d518", "\U0001f600",
+    "\n",
+    "\n\n",
+    "  ",
+    "\t",
+    "\r\n",
+    "---",
+    "...",
+    "## ",
+    "# ",
+    "### ",
+    "#### ",
+    "1. ",
+    "7.",
+    "4.2 ",
+    "A. ",
+    "(b) ",
+    "- ",
+    "* ",
+    "+ ",
+    "**",
+    "__",
+    "*",
+    "_",
+    "`",
+    "```",
+    "~~~",
+    "> ",
+    "| ",
+    " | ",
+    "|---|",
+    ":---:",
+    "{#",
+    "}",
+    "{#id}",
+    "{: .x}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[^1]",
+    "[^1]: ",
+    "![",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "&",
+    ";",
+    "&amp;",
+    "&lt;",
+    "&#60;",
+    "&#x3C;",
+    "&nbsp;",
+    "\u00a0",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\x00",
+    "\x0b",
+    "<script>",
+    "</script>",
+    "onerror=",
+    "javascript:",
+    "data:",
+    "<!--",
+    "-->",
+    "<img src=x ",
+    "href=",
+    "title:",
+    "posted:",
+    "effective:",
+    "summary:",
+    "2025-01-01",
+    "2025-9-17",
+    "2025-02-30",
+    "9999-12-31",
+    ": ",
+    "- ",
+    "'",
+    '"',
+    "\\",
+    "!!python/object:os.system",
+    "&anchor ",
+    "*anchor",
+    "<<: ",
+    "? ",
+    "%YAML 1.2",
+    "Section",
+    "shall",
+    "may",
+    "within 72 hours",
+    "thirty (30) days",
+    "é",
+    "中文",
+    "\U0001d518",
+    "\U0001f600",
 ]
 markdownish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=8)), max_size=60).map("".join)
 any_text = st.one_of(st.text(max_size=400), markdownish)
@@ -201,7 +324,7 @@ ATTACKS = {
     "script-element": ("<script>alert('script')</script>", "raw HTML '<script>'"),
     "event-attribute": ('Read <img src="x" onerror="alert(\'img\')"> this.', "raw HTML '<img"),
     "svg-onload": ("<svg/onload=alert('svg')>", "raw HTML '<svg"),
-    "iframe": ('<iframe src="javascript:alert(\'frame\')"></iframe>', "raw HTML '<iframe"),
+    "iframe": ("<iframe src=\"javascript:alert('frame')\"></iframe>", "raw HTML '<iframe"),
     "style": ("<style>body { display: none }</style>", "raw HTML '<style>'"),
     "comment": ("<!-- <script>alert('comment')</script> -->", "raw HTML '<!--'"),
     "javascript-link": ("[Read the terms](javascript:alert('link'))", "'javascript:'"),
@@ -306,8 +429,15 @@ def hostile_revisions() -> tuple[Revision, Revision]:
     assert meta is not None, problems
     document = parse_document(split.body, "2025-04-15", split.body_line, title=meta.title)
     second = replace(
-        first, id="2025-04-15", path=Path("baa_versions/2025-04-15.md"), title=meta.title + " <b onmouseover=x>",
-        posted=meta.posted, effective=meta.effective, summary=meta.summary, document=document, source=text,
+        first,
+        id="2025-04-15",
+        path=Path("baa_versions/2025-04-15.md"),
+        title=meta.title + " <b onmouseover=x>",
+        posted=meta.posted,
+        effective=meta.effective,
+        summary=meta.summary,
+        document=document,
+        source=text,
         lines=meta.lines,
     )
     return first, second
@@ -377,9 +507,7 @@ def test_rendered_anyway_the_pdfs_print_the_attacks_as_text_and_carry_no_script(
 
     first, second = hostile_revisions()
     revision_pdf = render_revision_pdf(second, organization="Vendor <script>alert('org')</script>")
-    redline_pdf = render_redline_pdf(
-        first, second, render_html(diff_documents(first.document, second.document))
-    )
+    redline_pdf = render_redline_pdf(first, second, render_html(diff_documents(first.document, second.document)))
     shown = [written for _, written in ENTITIES]
     raw = ["<script>alert('script')</script>", "onerror=\"alert('img')\"", "<iframe", "<!-- <script>"]
     for name, data, pieces in (("revision", revision_pdf, shown + raw), ("redline", redline_pdf, shown)):

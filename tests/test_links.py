@@ -22,8 +22,17 @@ from xml.etree import ElementTree
 import pytest
 
 # Attributes that the browser fetches on its own: these may never leave the site.
-FETCHED = {("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"),
-           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
+FETCHED = {
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+}
 FOLLOWED = {("a", "href"), ("area", "href"), ("form", "action")}
 
 
@@ -88,7 +97,7 @@ def check_site(site: Path) -> list[str]:
         for tag, attribute, value in links:
             problem = check_link(site, base, tag, attribute, value, ids_by_file)
             if problem:
-                problems.append(f"{shown}: <{tag} {attribute}=\"{value}\"> {problem}")
+                problems.append(f'{shown}: <{tag} {attribute}="{value}"> {problem}')
     return problems
 
 
@@ -154,8 +163,11 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
             problems.append(f"feed.xml: link {href} leads nowhere")
     versions = json.loads((section / "versions.json").read_text(encoding="utf-8"))
     for revision in versions["revisions"]:
-        for key, url in (("url", revision["url"]), ("pdf", revision["pdf"]["url"]),
-                         ("changes_from_previous", revision.get("changes_from_previous"))):
+        for key, url in (
+            ("url", revision["url"]),
+            ("pdf", revision["pdf"]["url"]),
+            ("changes_from_previous", revision.get("changes_from_previous")),
+        ):
             if url is None:
                 continue
             path = urlsplit(url).path.lstrip("/")
@@ -180,10 +192,18 @@ def write(site: Path, path: str, body: str) -> None:
 @pytest.fixture
 def tiny_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    write(site, "index.html", '<h1 id="top">Home</h1><a href="docs/">docs</a><a href="docs/#intro">intro</a>'
-          '<link rel="stylesheet" href="assets/site.css"><a href="https://elsewhere.example/">out</a>')
-    write(site, "docs/index.html", '<h2 id="intro">Intro</h2><a href="../">home</a><a href="#intro">self</a>'
-          '<a href="../file.pdf">pdf</a><a href="">here</a>')
+    write(
+        site,
+        "index.html",
+        '<h1 id="top">Home</h1><a href="docs/">docs</a><a href="docs/#intro">intro</a>'
+        '<link rel="stylesheet" href="assets/site.css"><a href="https://elsewhere.example/">out</a>',
+    )
+    write(
+        site,
+        "docs/index.html",
+        '<h2 id="intro">Intro</h2><a href="../">home</a><a href="#intro">self</a>'
+        '<a href="../file.pdf">pdf</a><a href="">here</a>',
+    )
     (site / "assets").mkdir()
     (site / "assets" / "site.css").write_text("body{}")
     (site / "file.pdf").write_bytes(b"%PDF-1.7")

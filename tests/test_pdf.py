@@ -187,7 +187,9 @@ def test_the_text_of_the_pdf_has_every_clause_heading_and_body_in_order(baa_pdf:
         span = extracted[starts[index] : starts[index + 1] if index + 1 < len(starts) else len(extracted)]
         for part in clause.walk():
             found, reached = is_subsequence(words(part.text), span)
-            assert found, f"{clause.label}: text of {part.label!r} missing near {words(part.text)[reached:reached + 8]}"
+            assert found, (
+                f"{clause.label}: text of {part.label!r} missing near {words(part.text)[reached : reached + 8]}"
+            )
 
 
 def test_the_first_page_carries_title_revision_dates_and_organization(baa_pdf: tuple[Revision, bytes]) -> None:
@@ -351,7 +353,9 @@ def test_a_font_file_the_renderer_cannot_load_fails_through_its_log(tmp_path: Pa
     broken = tmp_path / "SourceSerif4-broken.ttf"
     broken.write_bytes(b"not a font at all")
     fonts = FontFiles(upright=broken, italic=broken)
-    with pytest.raises(PdfEnvironmentError, match=r"could not be loaded from its file; reinstall fontpkg-source-serif-4"):
+    with pytest.raises(
+        PdfEnvironmentError, match=r"could not be loaded from its file; reinstall fontpkg-source-serif-4"
+    ):
         render_revision_pdf(small_revision(tmp_path), fonts=fonts)
 
 
@@ -387,7 +391,7 @@ def test_nothing_is_logged_while_a_revision_renders(
 
 
 def test_revision_text_is_escaped_in_the_title_block_and_metadata(tmp_path: Path) -> None:
-    revision = small_revision(tmp_path, summary="Adds <b>bold</b> & \"quotes\".")
+    revision = small_revision(tmp_path, summary='Adds <b>bold</b> & "quotes".')
     document = render_revision_html(revision, organization="A & B <Partners>")
     assert "A &amp; B &lt;Partners&gt;" in document
     assert "<b>bold</b>" not in document

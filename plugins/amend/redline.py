@@ -289,9 +289,7 @@ def _close_brackets(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
         while start > 0 and out[start - 1].op is not Op.EQUAL:
             start -= 1
         group = out[start : index + 1]
-        sides = [
-            "".join(p.text for p in group if p.op is op) for op in (Op.DELETE, Op.INSERT)
-        ]
+        sides = ["".join(p.text for p in group if p.op is op) for op in (Op.DELETE, Op.INSERT)]
         if all(side and side.count(opening) > side.count(closing) for side in sides):
             moved = [Piece(p.op, p.text + closing) if p is _last_of(group, p.op) else p for p in group]
             out[start : index + 2] = [*moved, Piece(Op.EQUAL, after.text[1:])]

@@ -227,9 +227,11 @@ def open_page(browser: Browser, site_url: str, watch: Watch) -> Iterator[OpenPag
         page.on("pageerror", lambda error: watch.errors.append(f"{page.url}: {error}"))
         page.on(
             "console",
-            lambda message: watch.errors.append(f"{page.url}: console {message.type}: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                watch.errors.append(f"{page.url}: console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
         )
         if path is not None:
             response = page.goto(site_url + path)

@@ -63,8 +63,20 @@ def assert_scheme(page: Page, scheme: Scheme) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "name",
-    ["home", "current", "revision", "upcoming-revision", "history", "compare-index", "compare", "legal-team",
-     "subprocessors", "notices", "revision-notice", "announcement-notice"],
+    [
+        "home",
+        "current",
+        "revision",
+        "upcoming-revision",
+        "history",
+        "compare-index",
+        "compare",
+        "legal-team",
+        "subprocessors",
+        "notices",
+        "revision-notice",
+        "announcement-notice",
+    ],
 )
 def test_every_page_type_has_no_axe_violations(
     open_page: OpenPage, page_types: dict[str, str], axe_source: str, name: str, scheme: Scheme
@@ -133,15 +145,12 @@ def test_every_page_has_a_language_its_own_title_one_main_heading_and_a_main_lan
     assert len(titles) == len(page_types), "every page has its own title"
 
 
-def test_every_page_of_the_site_has_no_axe_violations(
-    open_page: OpenPage, sample_site: Path, axe_source: str
-) -> None:
+def test_every_page_of_the_site_has_no_axe_violations(open_page: OpenPage, sample_site: Path, axe_source: str) -> None:
     """Beyond one page of each type: every page the build wrote, in the reader's default (light) scheme."""
     page = open_page(None)
     failures: list[str] = []
     paths = sorted(
-        file.relative_to(sample_site).as_posix().removesuffix("index.html")
-        for file in sample_site.rglob("index.html")
+        file.relative_to(sample_site).as_posix().removesuffix("index.html") for file in sample_site.rglob("index.html")
     )
     assert len(paths) >= 15
     for path in paths:
