@@ -19,8 +19,8 @@ document; anything else is a problem of the document and names it. Before
 WeasyPrint is first used, the system libraries are loaded one by one
 (:mod:`amend.syslibs`): a missing one stops the build before any PDF is tried.
 
-Only WeasyPrint's public API is used (``HTML``, ``CSS``, ``URLFetcher``,
-``Document.pages``/``fonts``/``write_pdf``); tests/test_pdf.py checks the
+Only WeasyPrint's public API is used (``HTML``, ``URLFetcher``, ``Document.render``,
+``Document.fonts``/``write_pdf``); tests/test_pdf_environment.py checks the
 renderer messages classified here still exist in the installed WeasyPrint.
 
 Rendering is pure apart from that: no clock, no working folder, and the
@@ -626,10 +626,6 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
         _MISSING_ANCHOR,
         "a link points at #{x}, which no clause or anchor of the document has; "
         "correct the link, or give the clause it means the id {{#{x}}}",
-    ),
-    (
-        re.compile(r"Font-face '?(?P<x>[^']+?)'? cannot be loaded"),
-        "the font {x} could not be loaded from its file; reinstall " + FONT_DISTRIBUTION,
     ),
     (
         re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
