@@ -19,7 +19,7 @@ document; anything else is a problem of the document and names it. Before
 WeasyPrint is first used, the system libraries are loaded one by one
 (:mod:`amend.syslibs`): a missing one stops the build before any PDF is tried.
 
-Only WeasyPrint's public API is used (``HTML``, ``URLFetcher``, ``Document.render``,
+Only WeasyPrint's public API is used (``HTML.render``, ``URLFetcher``,
 ``Document.fonts``/``write_pdf``); tests/test_pdf_environment.py checks the
 renderer messages classified here still exist in the installed WeasyPrint.
 
