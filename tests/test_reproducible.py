@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from amend.pdf import renderer_versions
+from amend.pdf import FontFiles, bundled_fonts, render_revision_pdf, renderer_versions
+from amend.revisions import parse_revision
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 AS_OF = "2025-12-01"
@@ -103,3 +104,23 @@ def test_versions_json_says_what_made_the_pdfs(two_days: tuple[Path, Path]) -> N
     for name in ("amend", "weasyprint", "pydyf", "fonttools", "fontpkg-source-serif-4", "pango", "harfbuzz"):
         assert made_with[name] not in ("", "unknown", "not installed"), name
     assert made_with == dict(sorted(renderer_versions().items()))
+
+
+def test_a_pdf_does_not_depend_on_the_folder_its_fonts_are_installed_in(tmp_path: Path) -> None:
+    # Two checkouts have two virtual environments: the font package sits in another folder in each.
+    path = tmp_path / "2025-03-01.md"
+    path.write_text(
+        "---\ntitle: Terms\nposted: 2025-01-30\neffective: 2025-03-01\nsummary: First.\n---\n\n## 1. Scope\n\nText.\n",
+        encoding="utf-8",
+    )
+    revision, problems = parse_revision(path.read_text(encoding="utf-8"), path)
+    assert revision is not None, problems
+    fonts = bundled_fonts()
+    rendered = []
+    for folder in ("one/site-packages", "two/elsewhere"):
+        target = tmp_path / folder
+        target.mkdir(parents=True)
+        copies = [Path(shutil.copy2(font, target / font.name)) for font in fonts.paths()]
+        rendered.append(render_revision_pdf(revision, fonts=FontFiles(upright=copies[0], italic=copies[1])))
+    assert rendered[0] == rendered[1]
+    assert rendered[0] == render_revision_pdf(revision)

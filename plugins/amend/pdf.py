@@ -520,8 +520,13 @@ def render_pdf(
             fix = "reinstall amend" if role == "print stylesheet" else f"reinstall {FONT_DISTRIBUTION}"
             raise PdfError(f"PDF for {what}: {role} {path} is missing; {fix}")
     css_text = _page_css(paper, fonts) + stylesheet.read_text(encoding="utf-8")
+    # The identifier hashes the fonts' names and bytes, not the folder they are installed in: the same
+    # PDF from any checkout, virtual environment or machine.
+    portable_css = css_text
+    for path in fonts.paths():
+        portable_css = portable_css.replace(path.as_uri(), path.name)
     identifier = hashlib.sha256(
-        "\0".join((document_html, css_text, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
+        "\0".join((document_html, portable_css, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
     ).hexdigest()[:32]
 
     weasyprint = _weasyprint()
