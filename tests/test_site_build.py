@@ -251,3 +251,20 @@ def test_a_withdrawn_revision_keeps_its_page_and_never_takes_effect(tmp_path: Pa
     assert "2025-12-15:withdrawn</id>" in feed and "2025-12-15:in-force" not in feed
     calendar = (base / "calendar.ics").read_text()
     assert calendar.count("STATUS:CANCELLED") == 2
+
+
+def test_versions_json_and_the_history_page_give_the_days_each_revision_is_in_force(site: Path) -> None:
+    versions = json.loads((site / "security/baa/versions.json").read_text())
+    assert [(r["id"], r["in_force_from"], r["in_force_until"]) for r in versions["revisions"]] == [
+        ("2025-01-10", "2025-01-10", "2025-05-31"),
+        ("2025-06-01", "2025-06-01", "2025-12-14"),
+        ("2025-12-15", "2025-12-15", None),
+    ]
+    history = (site / "security/baa/history/index.html").read_text()
+    assert 'form class="amend-on-date__form" data-amend-on-date action="#amend-periods" method="get"' in history
+    assert (
+        '<tr data-amend-from="2025-01-10" data-amend-until="2025-05-31" data-amend-revision="2025-01-10" '
+        'data-amend-href="../2025-01-10/">'
+    ) in history
+    june_to_december = '<time datetime="2025-06-01">June 1, 2025</time> \u2013 <time datetime="2025-12-14">'
+    assert june_to_december + "December 14, 2025</time> (197 days)" in history

@@ -21,12 +21,18 @@ def sha256(data: bytes) -> str:
 def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
     """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
 
+    ``in_force_from`` and ``in_force_until`` are the first and last day the
+    revision binds (both inclusive; ``in_force_until`` is null while no later
+    revision is published).
+
     ``pdfs`` maps site-relative PDF paths to the bytes written there.
     """
     urls = plan.urls
     in_force = timeline.in_force
     revisions = []
+    periods = {period.entry.id: period for period in timeline.periods()}
     for entry in timeline.published:
+        period = periods.get(entry.id)  # None: withdrawn, never in force
         rev = entry.revision
         pdf_path = urls.pdf(rev.id)
         pdf = pdfs.get(pdf_path)
@@ -41,6 +47,8 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 "notice_days": rev.notice_days,
                 "superseded_by": entry.superseded_by.id if entry.superseded_by else None,
                 "superseded_on": entry.superseded_by.effective.isoformat() if entry.superseded_by else None,
+                "in_force_from": period.start.isoformat() if period is not None else None,
+                "in_force_until": period.end.isoformat() if period is not None and period.end is not None else None,
                 "summary": rev.summary,
                 "url": site_url + urls.revision(rev.id),
                 "pdf": (

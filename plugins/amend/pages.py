@@ -15,7 +15,7 @@ from html import escape
 
 from .model import Revision, Status
 from .siteplan import Pair, SitePlan, relative_url
-from .timeline import Entry, Timeline
+from .timeline import Entry, Period, Timeline
 
 MONTHS = (
     "January",
@@ -252,6 +252,7 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
     """Every revision, newest first: status, posted, effective, superseded on, notice given, summary, links."""
     here = plan.urls.history()
     links = _Links(plan, here)
+    periods = {period.entry.id: period for period in timeline.periods()}
     items = []
     for entry in reversed(timeline.published):
         rev = entry.revision
@@ -278,6 +279,7 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
             f"<div><dt>Posted</dt><dd>{time_tag(rev.posted)}</dd></div>"
             f"<div><dt>Effective</dt><dd>{time_tag(rev.effective)}</dd></div>"
             f"<div><dt>Superseded on</dt><dd>{superseded}</dd></div>"
+            f"<div><dt>In force</dt><dd>{in_force_text(periods.get(rev.id))}</dd></div>"
             f"<div><dt>Notice given</dt><dd>{notice}</dd></div>"
             "</dl>"
             f'<p class="amend-timeline__summary">{escape(rev.summary)}</p>'
@@ -289,8 +291,71 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
         f"Every amendment is posted at least {plural(timeline.notice_days, 'day')} before it takes effect.</p>"
     )
     timeline_list = '<ol class="amend-timeline" reversed>' + "".join(items) + "</ol>"
-    return "\n".join(
-        p for p in (render_banner(timeline, plan, here), intro, timeline_list, render_subscribe(plan, here)) if p
+    parts = (
+        render_banner(timeline, plan, here),
+        intro,
+        render_on_date(timeline, plan, here),
+        timeline_list,
+        render_subscribe(plan, here),
+    )
+    return "\n".join(p for p in parts if p)
+
+
+ON_DATE_TITLE = "amend-on-date-title"
+EN_DASH = "\u2013"  # a range of dates, as typeset
+
+
+def in_force_text(period: Period | None) -> str:
+    return period_text(period) if period is not None else "never (withdrawn before it took effect)"
+
+
+def period_text(period: Period) -> str:
+    """``March 1, 2024 to April 14, 2025 (410 days)`` (an en dash between), or ``from … on`` while open-ended."""
+    if period.end is None or period.days is None:
+        return f"from {time_tag(period.start)} on, until a later revision takes effect"
+    return f"{time_tag(period.start)} {EN_DASH} {time_tag(period.end)} ({plural(period.days, 'day')})"
+
+
+def render_on_date(timeline: Timeline, plan: SitePlan, here: str) -> str:
+    """"Which revision bound us on D": a date form and, always, the table of days each revision is in force.
+
+    Without JavaScript the form leads to the table, which answers the question
+    by itself; with it, the script finds the row for the date and opens that
+    revision (SPEC "The site": every page works without JavaScript).
+    """
+    links = _Links(plan, here)
+    periods = timeline.periods()
+    if not periods:
+        return ""
+    rows = []
+    for period in periods:
+        rev_id = period.entry.id
+        until = time_tag(period.end) if period.end is not None else "no later revision yet"
+        days = plural(period.days, "day") if period.days is not None else "—"
+        rows.append(
+            f'<tr data-amend-from="{period.start.isoformat()}" '
+            f'data-amend-until="{period.end.isoformat() if period.end else ""}" '
+            f'data-amend-revision="{escape(rev_id)}" data-amend-href="{links.revision(rev_id)}">'
+            f'<th scope="row"><a href="{links.revision(rev_id)}">Revision {escape(rev_id)}</a></th>'
+            f"<td>{time_tag(period.start)}</td><td>{until}</td><td>{days}</td></tr>"
+        )
+    first = periods[0].start
+    return (
+        f'<section class="amend-on-date" aria-labelledby="{ON_DATE_TITLE}">'
+        f'<h2 id="{ON_DATE_TITLE}">The agreement on a date</h2>'
+        '<p class="amend-note">Which revision bound the parties on a given day: each revision is in force from its '
+        "effective date until the day before the next one takes effect.</p>"
+        '<form class="amend-on-date__form" data-amend-on-date action="#amend-periods" method="get">'
+        f'<label>Date <input type="date" name="on" min="{first.isoformat()}" required></label> '
+        '<button class="md-button" type="submit">Show the revision</button> '
+        '<output class="amend-on-date__answer" aria-live="polite"></output>'
+        "</form>"
+        '<div class="amend-table-wrap"><table class="amend-periods" id="amend-periods">'
+        "<caption>Days each revision is in force</caption>"
+        '<thead><tr><th scope="col">Revision</th><th scope="col">In force from</th>'
+        '<th scope="col">Until (inclusive)</th><th scope="col">Days</th></tr></thead>'
+        "<tbody>" + "".join(rows) + "</tbody></table></div>"
+        "</section>"
     )
 
 

@@ -119,6 +119,7 @@ class Publication:
         if spec.kind == "history":
             return (
                 top,
+                TocEntry(pages.ON_DATE_TITLE, "The agreement on a date", 2, ()),
                 *(TocEntry(f"revision-{e.id}", f"Revision {e.id}", 2, ()) for e in reversed(self.timeline.published)),
             )
         if spec.kind == "compare" and spec.revision and spec.other:

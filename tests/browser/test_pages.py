@@ -247,6 +247,45 @@ def test_the_history_page_lists_every_revision_with_dates_notice_summary_and_lin
     expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
 
 
+def test_the_date_form_opens_the_revision_in_force_on_that_day(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page("security/baa/history/")
+    form = page.locator("form.amend-on-date__form")
+    day = sample.effective[sample.in_force] - timedelta(days=1)  # the last day of the one before
+    form.get_by_label("Date").fill(day.isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.superseded}/$"))
+    page.go_back()
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").fill(sample.effective[sample.upcoming].isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.upcoming}/$"))
+
+
+def test_a_date_before_the_first_revision_is_answered_in_place(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page("security/baa/history/")
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").evaluate("(e, day) => { e.removeAttribute('min'); e.value = day; }",
+                                       (sample.effective[sample.first] - timedelta(days=1)).isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(form.locator("output")).to_contain_text("No revision was in force on")
+    expect(page).to_have_url(re.compile(r"/security/baa/history/$"))
+
+
+def test_without_javascript_the_date_form_leads_to_the_table_of_days_in_force(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/history/", javascript=False)
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").fill(sample.effective[sample.in_force].isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/history/\?on=[\d-]+#amend-periods$"))
+    rows = page.locator("table.amend-periods tbody tr")
+    expect(rows).to_have_count(len(sample.ids))
+    row = rows.filter(has_text=f"Revision {sample.in_force}")
+    expect(row.locator("td").first).to_have_text(long_date(sample.effective[sample.in_force]))
+    expect(row.locator("td").nth(1)).to_have_text(long_date(sample.effective[sample.upcoming] - timedelta(days=1)))
+
+
 # --- compare ---------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
 // Progressive enhancement only: every page is right without this script, as of
 // the day it was built. It (1) corrects the upcoming banner when the reader's
-// date has passed the revision's effective date on a stale build, and (2) lets
-// the pair picker jump straight to a compare page.
+// date has passed the revision's effective date on a stale build, (2) lets
+// the pair picker jump straight to a compare page, and (3) lets the history
+// page's date form open the revision in force on the chosen day (without it,
+// the form leads to the table of days each revision is in force).
 (function () {
   "use strict";
 
@@ -53,9 +55,44 @@
     });
   }
 
+  function revisionOn(form, day) {
+    var section = form.closest(".amend-on-date") || document;
+    var rows = section.querySelectorAll("tr[data-amend-from]");
+    for (var i = 0; i < rows.length; i++) {
+      var from = rows[i].getAttribute("data-amend-from");
+      var until = rows[i].getAttribute("data-amend-until");
+      if (from <= day && (until === "" || day <= until)) {
+        return rows[i];
+      }
+    }
+    return null;
+  }
+
+  function enhanceDateForms() {
+    document.querySelectorAll("form[data-amend-on-date]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var day = form.elements["on"].value;
+        var answer = form.querySelector("output");
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+          return; // no date chosen: the browser's own check, or the table, answers
+        }
+        event.preventDefault();
+        var row = revisionOn(form, day);
+        if (row === null) {
+          answer.textContent = "No revision was in force on " + day + ": the first took effect later.";
+          return;
+        }
+        answer.textContent = "Revision " + row.getAttribute("data-amend-revision") + " is the one in force on " +
+          day + ". Opening it\u2026";
+        window.location.href = row.getAttribute("data-amend-href");
+      });
+    });
+  }
+
   function ready() {
     markStaleBanners();
     enhancePickers();
+    enhanceDateForms();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
