@@ -317,7 +317,7 @@ def period_text(period: Period) -> str:
 
 
 def render_on_date(timeline: Timeline, plan: SitePlan, here: str) -> str:
-    """"Which revision bound us on D": a date form and, always, the table of days each revision is in force.
+    """Which revision bound us on D: a date form and, always, the table of days each revision is in force.
 
     Without JavaScript the form leads to the table, which answers the question
     by itself; with it, the script finds the row for the date and opens that
