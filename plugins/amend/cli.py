@@ -255,8 +255,8 @@ def _load_extensions() -> None:
 
 # Modules that register commands when imported (kept in one list so the order of --help is stable):
 # cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf),
-# cli_notice (notice, and the notice lines of `check` and pr-report).
-COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice"]
+# cli_notice (notice, and the notice lines of `check` and pr-report), cli_verify (verify).
+COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice", "cli_verify"]
 
 
 if __name__ == "__main__":

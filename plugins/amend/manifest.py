@@ -23,7 +23,8 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
 
     ``in_force_from`` and ``in_force_until`` are the first and last day the
     revision binds (both inclusive; ``in_force_until`` is null while no later
-    revision is published).
+    revision is published). ``redlines`` lists the redline PDFs the same way, so
+    a copy of either kind can be verified from this file alone.
 
     ``pdfs`` maps site-relative PDF paths to the bytes written there.
     """
@@ -61,12 +62,27 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 ),
             }
         )
+    redlines = []
+    for pair in plan.redline_pdfs:
+        pdf_path = urls.compare_pdf(pair.old, pair.new)
+        pdf = pdfs.get(pdf_path)
+        redlines.append(
+            {
+                "from": pair.old,
+                "to": pair.new,
+                "url": site_url + urls.compare(pair.old, pair.new) if plan.has_compare(pair.old, pair.new) else None,
+                "pdf": (
+                    {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
+                ),
+            }
+        )
     document = {
         "as_of": timeline.as_of.isoformat(),
         "notice_days": timeline.notice_days,
         "in_force": in_force.id if in_force else None,
         "upcoming": [e.id for e in timeline.upcoming],
         "revisions": revisions,
+        "redlines": redlines,
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -423,6 +423,50 @@ def render_compare_page(
     return "\n".join([render_pair_picker(timeline, plan, here, Pair(old.id, new.id)), head, redline_html])
 
 
+def render_verify_page(timeline: Timeline, plan: SitePlan) -> str:
+    """``security/baa/verify/``: is this file one we published? Hashed in the reader's browser, never sent.
+
+    The script computes the file's SHA-256 with Web Crypto and looks it up in
+    ``versions.json`` (the same lookup as ``amend verify``). Without script the
+    form stays hidden and the page says how to compare a checksum by hand.
+    """
+    here = plan.urls.verify()
+    links = _Links(plan, here)
+    root = escape(relative_url(here, "index.html").removesuffix("index.html"))
+    latest = timeline.latest
+    example = f"{latest.id}.pdf" if latest is not None else "FILE.pdf"
+    return (
+        '<p class="amend-note">Were you sent a copy of the agreement or of a redline? Choose the file here to learn '
+        "whether it is one we published, and which. Your browser computes the file's SHA-256 fingerprint itself and "
+        f'looks it up in the <a href="{links.to(plan.urls.versions())}">list of published files</a>: '
+        "the file is not uploaded or sent anywhere.</p>"
+        f'<form class="amend-verify" data-amend-verify data-amend-versions="{links.to(plan.urls.versions())}" '
+        f'data-amend-root="{root}" hidden>'
+        '<div class="amend-verify__drop">'
+        '<label class="amend-verify__label" for="amend-verify-file">Choose a file to check</label>'
+        '<input type="file" id="amend-verify-file" name="file" '
+        'accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document">'
+        '<p class="amend-verify__hint">or drop it here. Nothing leaves your computer.</p>'
+        "</div>"
+        '<output class="amend-verify__answer" for="amend-verify-file" aria-live="polite"></output>'
+        "</form>"
+        '<p class="amend-note amend-verify__noscript">This check runs in your browser with JavaScript, which is off '
+        "here. You can compare the fingerprint by hand, as below.</p>"
+        '<h2 id="by-hand">Check a file by hand</h2>'
+        "<p>Compute the file's SHA-256 and look for it in "
+        f'<a href="{links.to(plan.urls.checksums())}">SHA256SUMS</a> or in '
+        f'<a href="{links.to(plan.urls.versions())}">versions.json</a>:</p>'
+        '<ul class="amend-verify__commands">'
+        f"<li>Linux: <code>sha256sum {escape(example)}</code></li>"
+        f"<li>macOS: <code>shasum -a 256 {escape(example)}</code></li>"
+        f"<li>Windows: <code>certutil -hashfile {escape(example)} SHA256</code></li>"
+        f"<li>With amend: <code>amend verify {escape(example)} --site site/</code></li>"
+        "</ul>"
+        "<p>A file that was re-saved, printed to PDF again or changed in any way has another fingerprint: "
+        f'download the original from the <a href="{links.to(plan.urls.history())}">revision history</a>.</p>'
+    )
+
+
 def page_title(kind: str, title: str, revision: str | None = None, other: str | None = None) -> str:
     if kind == "revision":
         return f"{title}, revision {revision}"
@@ -432,6 +476,8 @@ def page_title(kind: str, title: str, revision: str | None = None, other: str | 
         return f"{title}: changes from {revision} to {other}"
     if kind == "compare-index":
         return f"{title}: compare revisions"
+    if kind == "verify":
+        return f"{title}: verify your copy"
     return title
 
 

@@ -151,8 +151,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             search = "" if spec.searchable else "search:\n  exclude: true\n"
             content = f"---\ntitle: {_yaml_string(spec.title)}\n{search}---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
-            listed = spec.kind in ("current", "history", "compare-index", "register", "notices")
-            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if spec.listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:
             data = resources.files("amend").joinpath("assets", name).read_bytes()

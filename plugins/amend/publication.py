@@ -56,7 +56,10 @@ TOP_LABELS = {
     "register": "About the list",
     "notice": "About this notice",
     "notices": "About the notices",
+    "verify": "Check a file",
 }
+# Pages the navigation lists; every other page is reached through links.
+LISTED = ("current", "history", "compare-index", "verify", "register", "notices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,10 @@ class PageSpec:
     @property
     def src_uri(self) -> str:
         return page_source(self.url)
+
+    @property
+    def listed(self) -> bool:
+        return self.kind in LISTED
 
     @property
     def searchable(self) -> bool:
@@ -126,6 +133,8 @@ class Publication:
             return (top, *self.redline(spec.revision, spec.other).outline)
         if spec.kind == "notice":
             return (top, TocEntry("sending-record", "Sending record", 2, ()))
+        if spec.kind == "verify":
+            return (top, TocEntry("by-hand", "Check a file by hand", 2, ()))
         if spec.kind == "register":
             return (
                 top,
@@ -147,6 +156,8 @@ class Publication:
             return pages.render_history_page(timeline, plan)
         if spec.kind == "compare-index":
             return pages.render_compare_index(timeline, plan)
+        if spec.kind == "verify":
+            return pages.render_verify_page(timeline, plan)
         if spec.kind == "revision" and spec.revision:
             entry = timeline.entry(spec.revision)
             assert entry is not None
@@ -353,6 +364,7 @@ def prepare_publication(
         PageSpec(plan.urls.current(), "current", title),
         PageSpec(plan.urls.history(), "history", pages.page_title("history", title)),
         PageSpec(plan.urls.compare_index(), "compare-index", pages.page_title("compare-index", title)),
+        PageSpec(plan.urls.verify(), "verify", pages.page_title("verify", title)),
     ]
     specs += [
         PageSpec(plan.urls.revision(rev), "revision", pages.page_title("revision", title, rev), revision=rev)

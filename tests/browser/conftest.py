@@ -135,6 +135,7 @@ def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
         "history": "security/baa/history/",
         "compare-index": "security/baa/compare/",
         "compare": f"security/baa/compare/{sample.superseded}...{sample.in_force}/",
+        "verify": "security/baa/verify/",
         "legal-team": "legal-team/",
         "notices": "security/baa/notices/",
         "revision-notice": f"security/baa/notices/{sample.upcoming}/",

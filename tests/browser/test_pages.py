@@ -286,6 +286,51 @@ def test_without_javascript_the_date_form_leads_to_the_table_of_days_in_force(
     expect(row.locator("td").nth(1)).to_have_text(long_date(sample.effective[sample.upcoming] - timedelta(days=1)))
 
 
+# --- verify your copy -----------------------------------------------------------------------------
+
+
+def test_the_verify_page_names_a_published_pdf_and_refuses_a_modified_one(
+    open_page: OpenPage, sample: SampleDates, sample_site: Path, tmp_path: Path, watch: Watch
+) -> None:
+    page = open_page("security/baa/verify/")
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(f"{request.method} {request.url}"))
+    chooser = page.get_by_label("Choose a file to check")
+    answer = page.locator("output.amend-verify__answer")
+    published = sample_site / "security" / "baa" / f"{sample.superseded}.pdf"
+    chooser.set_input_files(str(published))
+    expect(answer).to_contain_text(f"This is revision {sample.superseded}.")
+    expect(answer).to_contain_text(f"effective {long_date(sample.effective[sample.superseded])}")
+    expect(answer).to_have_attribute("data-amend-result", "published")
+    answer.get_by_role("link", name="Open it").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.superseded}/$"))
+    page.go_back()
+
+    modified = tmp_path / f"{sample.superseded}.pdf"
+    data = bytearray(published.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    modified.write_bytes(bytes(data))
+    chooser = page.get_by_label("Choose a file to check")
+    chooser.set_input_files(str(modified))
+    answer = page.locator("output.amend-verify__answer")
+    expect(answer).to_contain_text("This file is not one we published.")
+    expect(answer).to_have_attribute("data-amend-result", "unknown")
+
+    redline = sorted((sample_site / "security" / "baa" / "compare").glob("*.pdf"))[0]
+    chooser.set_input_files(str(redline))
+    expect(answer).to_contain_text("This is the redline from revision")
+    # Nothing was sent: every request the page made was a GET for a file of the site.
+    assert methods and all(m.startswith("GET ") for m in methods), methods
+    assert not any(m.endswith(".pdf") for m in methods), "the page never fetches the file it checks"
+
+
+def test_without_javascript_the_verify_page_explains_the_check_by_hand(open_page: OpenPage) -> None:
+    page = open_page("security/baa/verify/", javascript=False)
+    expect(page.locator("form.amend-verify")).to_be_hidden()
+    expect(page.locator(".amend-verify__noscript")).to_be_visible()
+    expect(page.get_by_role("link", name="SHA256SUMS")).to_have_attribute("href", "../SHA256SUMS")
+
+
 # --- compare ---------------------------------------------------------------------------------------
 
 
