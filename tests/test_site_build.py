@@ -221,10 +221,13 @@ def test_search_finds_revisions_but_not_their_redlines(site: Path) -> None:
 def test_redlines_from_the_cache_are_the_redlines_computed_afresh(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert build(tmp_path / "fresh", "2025-12-01", cache=cache).returncode == 0
-    assert sorted(p.suffix for p in (cache / "redline").iterdir()) == [".json"] * 3, "one entry per compare page"
+    entries = sorted(p.suffix for p in (cache / "redline").iterdir())
+    assert entries == [".json"] * 5, "one entry per compare page (3) and per adjacent pair's clause steps (2)"
     assert build(tmp_path / "cached", "2025-12-01", cache=cache).returncode == 0
-    pages = sorted((tmp_path / "fresh" / "site" / "security" / "baa" / "compare").rglob("*.html"))
-    assert len(pages) == 4
+    section = tmp_path / "fresh" / "site" / "security" / "baa"
+    pages = sorted([*(section / "compare").rglob("*.html"), *(section / "clauses").rglob("*.html")])
+    clause_pages = [folder for folder in (section / "clauses").iterdir() if folder.is_dir()]
+    assert clause_pages and len(pages) == 4 + 1 + len(clause_pages), "4 compare pages, the clause index, each clause"
     for page in pages:
         again = tmp_path / "cached" / "site" / page.relative_to(tmp_path / "fresh" / "site")
         assert again.read_bytes() == page.read_bytes(), page.name

@@ -55,7 +55,10 @@ def test_a_published_revision_pdf_is_named_with_its_dates() -> None:
     result = verify_copy(files["security/baa/2025-06-01.pdf"], versions_json(files))
     assert result.match is not None
     assert (result.match.kind, result.match.revision, result.match.posted, result.match.effective) == (
-        REVISION, "2025-06-01", "2025-04-20", "2025-06-01"
+        REVISION,
+        "2025-06-01",
+        "2025-04-20",
+        "2025-06-01",
     )
     assert result.match.describe() == "revision 2025-06-01 (in force), posted 2025-04-20, effective 2025-06-01"
     assert result.match.url == "https://trust.example.test/security/baa/2025-06-01.pdf"

@@ -478,6 +478,10 @@ def page_title(kind: str, title: str, revision: str | None = None, other: str | 
         return f"{title}: compare revisions"
     if kind == "verify":
         return f"{title}: verify your copy"
+    if kind == "clause-index":
+        return f"{title}: clause by clause"
+    if kind == "clause":
+        return f"{title}: {revision}, every revision"
     return title
 
 

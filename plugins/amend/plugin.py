@@ -129,11 +129,15 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         except ValueError as error:
             raise PluginError(f"amend: {error}") from None
         as_of = resolve_as_of(self.config.as_of, zone)
-        publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
+        publication, problems = prepare_publication(
+            settings,
+            as_of,
+            all_pairs_limit=self.config.all_pairs_limit,
+            fragments=FragmentCache(self.cache_dir() / "redline"),
+        )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
-        publication.fragments = FragmentCache(self.cache_dir() / "redline")
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:

@@ -136,6 +136,8 @@ def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
         "compare-index": "security/baa/compare/",
         "compare": f"security/baa/compare/{sample.superseded}...{sample.in_force}/",
         "verify": "security/baa/verify/",
+        "clause-index": "security/baa/clauses/",
+        "clause": "security/baa/clauses/incident-breach-reporting/",
         "legal-team": "legal-team/",
         "notices": "security/baa/notices/",
         "revision-notice": f"security/baa/notices/{sample.upcoming}/",

@@ -64,7 +64,7 @@ def assert_scheme(page: Page, scheme: Scheme) -> None:
 @pytest.mark.parametrize(
     "name",
     ["home", "current", "revision", "upcoming-revision", "history", "compare-index", "compare", "verify",
-     "legal-team", "subprocessors", "notices", "revision-notice", "announcement-notice"],
+     "clause-index", "clause", "legal-team", "subprocessors", "notices", "revision-notice", "announcement-notice"],
 )
 def test_every_page_type_has_no_axe_violations(
     open_page: OpenPage, page_types: dict[str, str], axe_source: str, name: str, scheme: Scheme

@@ -286,6 +286,46 @@ def test_without_javascript_the_date_form_leads_to_the_table_of_days_in_force(
     expect(row.locator("td").nth(1)).to_have_text(long_date(sample.effective[sample.upcoming] - timedelta(days=1)))
 
 
+# --- clause histories ------------------------------------------------------------------------------
+
+
+def test_a_clause_heading_leads_to_the_clause_in_every_revision_that_has_it(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/{sample.in_force}/")
+    heading = page.locator("article.amend-document section.amend-clause h2").filter(has_text="Incident")
+    heading.get_by_role("link", name=re.compile("^History of clause")).click()
+    expect(page).to_have_url(re.compile(r"/security/baa/clauses/incident-breach-reporting/$"))
+    sections = page.locator("section.amend-clause-history")
+    expect(sections).to_have_count(len(sample.ids))
+    expect(sections.first.locator("h2")).to_contain_text(f"Revision {sample.upcoming}")
+    # The clause was renumbered (6 → 7) when it changed: one history follows it, with the redline of that change.
+    changed = sections.filter(has=page.locator(".amend-clause-history__step", has_text=re.compile("^Changed from")))
+    assert changed.count() >= 1
+    expect(changed.first.locator("del.amend-rl-del:visible").first).to_be_visible()
+    expect(changed.first.locator("ins.amend-rl-ins:visible").first).to_be_visible()
+    numbers = {
+        s.locator("h2").inner_text().split(": ", 1)[1].split(".")[0] for s in sections.all()
+    }
+    assert len(numbers) >= 2, f"the history spans more than one clause number: {numbers}"
+
+
+def test_the_clause_index_counts_changes_and_a_compare_page_links_each_clause_history(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/clauses/")
+    rows = page.locator("table.amend-clause-index tbody tr")
+    assert rows.count() >= 10
+    expect(rows.filter(has_text="Incident & Breach Reporting").locator("td").nth(1)).to_have_text(
+        re.compile(r"^[1-9]\d* changes?$")
+    )
+    page.goto(f"security/baa/compare/{sample.superseded}...{sample.in_force}/")
+    links = page.locator(".amend-rl-inline a.amend-history-link")
+    assert links.count() >= 10
+    page.locator(".amend-rl-inline section.amend-rl-clause").first.locator("a.amend-history-link").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/clauses/[\w-]+/$"))
+
+
 # --- verify your copy -----------------------------------------------------------------------------
 
 
