@@ -15,13 +15,12 @@ from collections.abc import Callable, Mapping
 from html import escape
 
 from .clausehistory import Appearance, ClauseHistories, ClauseHistory
+from .document_html import find_element
 from .model import printed_number
 from .pages import badge, plural, time_tag
 from .siteplan import SitePlan, relative_url
 from .timeline import Timeline
 
-_SECTION_OPEN = re.compile(r"<section\b")
-_SECTION_CLOSE = "</section>"
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
 _IDS = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
 _OWN_FRAGMENT = re.compile(r'href="#([^"]*)"')
@@ -29,23 +28,8 @@ _OWN_FRAGMENT = re.compile(r'href="#([^"]*)"')
 
 def clause_section(document_html: str, clause_id: str) -> str:
     """The ``<section>`` of one clause in a rendered document, sub-clauses included ('' when absent)."""
-    match = re.search(rf'<section\b[^>]*\bid="{re.escape(escape(clause_id))}"', document_html)
-    if match is None:
-        return ""
-    depth, index = 0, match.start()
-    while True:
-        opening = _SECTION_OPEN.search(document_html, index)
-        closing = document_html.find(_SECTION_CLOSE, index)
-        if closing < 0:
-            return ""
-        if opening is not None and opening.start() < closing:
-            depth += 1
-            index = opening.end()
-            continue
-        depth -= 1
-        index = closing + len(_SECTION_CLOSE)
-        if depth == 0:
-            return document_html[match.start() : index]
+    found = find_element(document_html, clause_id)
+    return document_html[found[0] : found[3]] if found is not None else ""
 
 
 def namespaced(html: str, prefix: str) -> str:

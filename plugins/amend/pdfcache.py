@@ -141,9 +141,7 @@ def render_job(job: PdfJob) -> bytes:
 
     new = _parse(job.new)
     if job.kind == REVISION:
-        return render_revision_pdf(
-            new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
-        )
+        return render_revision_pdf(new, paper=job.paper, organization=job.organization, base_url=job.base_url or None)
     if job.kind == REDLINE and job.old is not None:
         return render_redline(
             _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
@@ -188,8 +186,13 @@ def render_pdfs(
     if todo:
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
-        log.info("PDF: rendering %d PDF%s on %d process%s", len(todo), "s" if len(todo) != 1 else "",
-                 count, "es" if count != 1 else "")
+        log.info(
+            "PDF: rendering %d PDF%s on %d process%s",
+            len(todo),
+            "s" if len(todo) != 1 else "",
+            count,
+            "es" if count != 1 else "",
+        )
         for key, data in _render_all([group[0] for group in todo.values()], keys, count):
             _write_cached(folder / f"{key}.pdf", data)
             for job in todo[key]:
@@ -244,8 +247,15 @@ def _timed_render(job: PdfJob) -> tuple[bytes, float]:
 
 
 def _log_done(index: int, total: int, job: PdfJob, data: bytes, seconds: float) -> None:
-    log.info("PDF %d/%d rendered: %s (%s, %d KB, %.1f s)", index, total, job.name, job.describe(),
-             round(len(data) / 1024), seconds)
+    log.info(
+        "PDF %d/%d rendered: %s (%s, %d KB, %.1f s)",
+        index,
+        total,
+        job.name,
+        job.describe(),
+        round(len(data) / 1024),
+        seconds,
+    )
 
 
 def _parse(source: SourceFile) -> Revision:
@@ -261,19 +271,29 @@ def _parse(source: SourceFile) -> Revision:
 def render_redline(
     old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str | None = None
 ) -> bytes:
-    """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
+    """The redline PDF from ``old`` to ``new``: a blackline of the new revision, its flags and changes first."""
+    from .blackline import render_blackline
     from .diff import diff_documents
-    from .diffviews import render_html  # the web redline's HTML, shared with the PDF
-    from .pdf import render_redline_pdf
+    from .diffviews import clause_label, walk_with_path
+    from .document_html import render_document_html
+    from .pdf import RedlineFlag, render_redline_pdf
 
     diff = diff_documents(old.document, new.document)
+    blackline = render_blackline(diff, render_document_html(old.document), render_document_html(new.document))
+    flags = [
+        RedlineFlag(path or clause_label(entry.clause), flag.kind.value, flag.old, flag.new)
+        for entry, path in walk_with_path(diff.clauses)
+        for flag in entry.flags
+    ]
     return render_redline_pdf(
         old,
         new,
-        render_html(diff),
+        blackline.html,
+        flags=flags,
         paper=paper,
         organization=organization,
         base_url=base_url,
+        changes=blackline.changes,
     )
 
 
