@@ -60,18 +60,8 @@ PAPERS: dict[str, tuple[str, str]] = {
 # Loggers whose warnings mean the PDF is not what the sources say.
 WATCHED_LOGGERS = ("weasyprint", "fontTools")
 _MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 )
 
 
@@ -257,9 +247,10 @@ def render_redline_html(
     listed = _changes_section(changes) if changes is not None else ""
     blackline = " amend-blackline" if changes is not None else ""
     body = (
-        f"{review}\n{listed}\n{_REDLINE_LEGEND}\n"
-        f'<main class="amend-body amend-redline{blackline}">\n{diff_html}\n</main>'
-    )
+        f"{_REDLINE_LEGEND}\n{review}\n{listed}\n"
+        if changes is not None
+        else f"{review}\n{listed}\n{_REDLINE_LEGEND}\n"
+    ) + f'<main class="amend-body amend-redline{blackline}">\n{diff_html}\n</main>'
     outline = _outline_css(new.document) if changes is not None else _REDLINE_OUTLINE
     return _page(head, outline, "amend-redline-document", titlepage, body)
 
@@ -271,11 +262,18 @@ def _changes_section(changes: Sequence[Change]) -> str:
             '<section class="amend-changes"><h2>What changed</h2>'
             "<p>No wording changed between the two revisions.</p></section>"
         )
-    items = "\n".join(
+    # A clause renumbered only because another was added or removed above it: one line for all of them.
+    renumbered = [c for c in changes if c.what == "renumbered"]
+    lines = [
         f'<li><a href="#{_e(change.anchor)}">{_e(change.label)}: '
         f'<span class="amend-changes__what">{_e(change.what)}</span></a></li>'
         for change in changes
-    )
+        if change.what != "renumbered"
+    ]
+    if renumbered:
+        names = "; ".join(_e(change.label) for change in renumbered)
+        lines.append(f'<li class="amend-changes__renumbered">Renumbered, wording unchanged: {names}.</li>')
+    items = "\n".join(lines)
     return (
         '<section class="amend-changes"><h2>What changed, and where</h2>\n'
         f'<ul class="amend-changes__list">\n{items}\n</ul>\n</section>'
@@ -587,11 +585,8 @@ def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
             messages.append(message)
     if len(anchors) > 1:  # one broken table of contents gives a dozen of these: say it once
         listed = ", ".join(f"#{a}" for a in anchors)
-        messages.insert(
-            0,
-            f"links point at {listed}, which no clause or anchor of the document has; "
-            "correct the links, or give the clauses they mean those {#id}s",
-        )
+        messages.insert(0, f"links point at {listed}, which no clause or anchor of the document has; "
+                           "correct the links, or give the clauses they mean those {#id}s")
     elif anchors:
         messages.insert(0, explain_renderer_message(f"No anchor #{anchors[0]} for internal URI reference"))
     shown = "; ".join(messages[:6]) + (f"; and {len(messages) - 6} more" if len(messages) > 6 else "")
@@ -701,7 +696,7 @@ def _check_embedded_fonts(rendered: Any, what: str) -> None:
     if families:
         raise PdfError(
             f"PDF for {what} embedded fonts of the machine ({', '.join(families)}); only the bundled "
-            f'{FONT_FAMILY} may be used: give every element font-family "{FACE}" in print.css'
+            f"{FONT_FAMILY} may be used: give every element font-family \"{FACE}\" in print.css"
         )
 
 

@@ -141,7 +141,9 @@ def render_job(job: PdfJob) -> bytes:
 
     new = _parse(job.new)
     if job.kind == REVISION:
-        return render_revision_pdf(new, paper=job.paper, organization=job.organization, base_url=job.base_url or None)
+        return render_revision_pdf(
+            new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        )
     if job.kind == REDLINE and job.old is not None:
         return render_redline(
             _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
@@ -186,13 +188,8 @@ def render_pdfs(
     if todo:
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
-        log.info(
-            "PDF: rendering %d PDF%s on %d process%s",
-            len(todo),
-            "s" if len(todo) != 1 else "",
-            count,
-            "es" if count != 1 else "",
-        )
+        log.info("PDF: rendering %d PDF%s on %d process%s", len(todo), "s" if len(todo) != 1 else "",
+                 count, "es" if count != 1 else "")
         for key, data in _render_all([group[0] for group in todo.values()], keys, count):
             _write_cached(folder / f"{key}.pdf", data)
             for job in todo[key]:
@@ -247,15 +244,8 @@ def _timed_render(job: PdfJob) -> tuple[bytes, float]:
 
 
 def _log_done(index: int, total: int, job: PdfJob, data: bytes, seconds: float) -> None:
-    log.info(
-        "PDF %d/%d rendered: %s (%s, %d KB, %.1f s)",
-        index,
-        total,
-        job.name,
-        job.describe(),
-        round(len(data) / 1024),
-        seconds,
-    )
+    log.info("PDF %d/%d rendered: %s (%s, %d KB, %.1f s)", index, total, job.name, job.describe(),
+             round(len(data) / 1024), seconds)
 
 
 def _parse(source: SourceFile) -> Revision:
