@@ -154,15 +154,16 @@ def render_clause_index(histories: ClauseHistories, plan: SitePlan) -> str:
     rows = []
     for history in histories.histories:
         first, last = history.first.revision, history.latest.revision
-        span = escape(first) if first == last else f"{escape(first)} to {escape(last)}"
+        span = _nowrap(first) if first == last else f"{_nowrap(first)} to {_nowrap(last)}"
         span += f" ({plural(len(history.appearances), 'revision')})"
         if history.removed_in_revision is not None:
-            span += f"; removed in {escape(history.removed_in_revision)}"
-        last_changed = escape(history.last_changed) if history.last_changed else "—"
+            span += f"; removed in {_nowrap(history.removed_in_revision)}"
+        last_changed = _nowrap(history.last_changed) if history.last_changed else "—"
         link = escape(relative_url(here, plan.urls.clause(history.key)))
         rows.append(
-            f'<tr><th scope="row"><a href="{link}">{escape(page_label(history))}</a></th>'
-            f"<td>{span}</td><td>{plural(history.changes, 'change')}</td><td>{last_changed}</td></tr>"
+            f'<tr><th scope="row"><a href="{link}">{escape(page_label(history))}</a>'
+            f'<span class="amend-clause-index__span">{span}</span></th>'
+            f"<td>{plural(history.changes, 'change')}</td><td>{last_changed}</td></tr>"
         )
     return (
         '<p class="amend-note">Every clause of the agreement, in the order of the latest revision, with the '
@@ -170,10 +171,14 @@ def render_clause_index(histories: ClauseHistories, plan: SitePlan) -> str:
         "with the redline of each change. Clauses that are no longer in the agreement come last.</p>"
         '<div class="amend-table-wrap"><table class="amend-periods amend-clause-index">'
         "<caption>Clauses and their changes</caption>"
-        '<thead><tr><th scope="col">Clause</th><th scope="col">In revisions</th>'
+        '<thead><tr><th scope="col">Clause, and the revisions that have it</th>'
         '<th scope="col">Wording changed</th><th scope="col">Last changed in</th></tr></thead>'
         "<tbody>" + "".join(rows) + "</tbody></table></div>"
     )
+
+
+def _nowrap(text: str) -> str:
+    return f'<span class="amend-nowrap">{escape(text)}</span>'
 
 
 # --- links from clause headings to their history ---------------------------------------------------

@@ -336,7 +336,7 @@ def render_on_date(timeline: Timeline, plan: SitePlan, here: str) -> str:
             f'<tr data-amend-from="{period.start.isoformat()}" '
             f'data-amend-until="{period.end.isoformat() if period.end else ""}" '
             f'data-amend-revision="{escape(rev_id)}" data-amend-href="{links.revision(rev_id)}">'
-            f'<th scope="row"><a href="{links.revision(rev_id)}">Revision {escape(rev_id)}</a></th>'
+            f'<th scope="row"><a href="{links.revision(rev_id)}">{escape(rev_id)}</a></th>'
             f"<td>{time_tag(period.start)}</td><td>{until}</td><td>{days}</td></tr>"
         )
     first = periods[0].start
