@@ -271,7 +271,7 @@ def render_redline(
     diff = diff_documents(old.document, new.document)
     blackline = render_blackline(diff, render_document_html(old.document), render_document_html(new.document))
     flags = [
-        RedlineFlag(path or clause_label(entry.clause), flag.kind.value, flag.old, flag.new)
+        RedlineFlag(path or clause_label(entry.clause), flag.kind.value, flag.old, flag.new, flag.sentence, flag.party)
         for entry, path in walk_with_path(diff.clauses)
         for flag in entry.flags
     ]
