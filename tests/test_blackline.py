@@ -114,10 +114,10 @@ def test_the_latest_redline_is_as_long_as_the_revision_plus_its_summary(sample: 
     assert len(redline.pages) <= len(revision.pages) + summary_pages + 2, (len(redline.pages), len(revision.pages))
     # Each line of the list names the page its change is on.
     result, _ = blackline(old, new)
-    first = texts[0]
+    summary = " ".join(texts[:body_starts])  # the list follows Look here first, which may run onto page 2
     for change in result.changes:
         sub_label = change.label.split(" \u203a ")[-1]
-        match = re.search(re.escape(sub_label) + r": " + re.escape(change.what) + r"[ .]*?(\d+)\b", first)
-        assert match, (change.label, first)
+        match = re.search(re.escape(sub_label) + r": " + re.escape(change.what) + r"[ .]*?(\d+)\b", summary)
+        assert match, (change.label, summary)
         page = int(match.group(1))
         assert sub_label in texts[page - 1], f"{change.label} is not on page {page}"
