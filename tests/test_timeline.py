@@ -416,3 +416,16 @@ def test_every_day_from_the_first_effective_date_has_exactly_one_revision_in_for
     assert len(covering) == 1
     expected = max((r for r in revisions if r.effective <= day), key=lambda r: r.effective).id
     assert covering[0].entry.id == expected
+
+
+def test_a_withdrawn_revision_has_no_days_in_force_and_ends_nothing() -> None:
+    from amend.model import Withdrawal
+
+    withdrawn = {THIRD.id: Withdrawal(THIRD.id, D("2025-09-20"), "Called off.")}
+    timeline = build_timeline(SAMPLE, D("2025-12-01"), withdrawals=withdrawn)
+    assert [(p.entry.id, p.end) for p in timeline.periods()] == [
+        ("2024-03-01", D("2025-04-14")),
+        ("2025-04-15", None),
+    ]
+    period = timeline.in_force_on(D("2025-11-01"))
+    assert period is not None and period.entry.id == "2025-04-15"
