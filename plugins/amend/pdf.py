@@ -55,6 +55,7 @@ from typing import Any
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no type information
 
 from . import __version__
+from .blackline import Change
 from .model import ClauseKind, Document, Revision
 from .syslibs import find_missing, library_versions, packages
 
@@ -263,12 +264,14 @@ def render_redline_html(
     *,
     flags: Sequence[RedlineFlag] | None = None,
     organization: str = "",
+    changes: Sequence[Change] | None = None,
 ) -> str:
-    """The full HTML document for a redline PDF: title block, how to read the marks, the redline.
+    """The full HTML document for a redline PDF: title block, what to look at, how to read the marks, the redline.
 
-    ``diff_html`` is the web page's redline (:func:`amend.diffviews.render_html`),
-    which opens with its own list of flags; ``flags`` adds a list of ours for a
-    redline body that has none.
+    ``diff_html`` is the blackline body (:func:`amend.blackline.render_blackline`),
+    typeset like the revision's own PDF; ``flags`` are listed first and
+    ``changes``, each with the page it is on, after them. Given ``changes``, the
+    body starts on a page of its own.
     """
     title = new.title or new.document.title
     head = _head(
@@ -297,8 +300,40 @@ def render_redline_html(
         if part
     )
     review = _flags_section(flags) if flags is not None else ""
-    body = f'{review}\n{_REDLINE_LEGEND}\n<main class="amend-body amend-redline">\n{diff_html}\n</main>'
-    return _page(head, _REDLINE_OUTLINE, "amend-redline-document", titlepage, body)
+    listed = _changes_section(changes) if changes is not None else ""
+    blackline = " amend-blackline" if changes is not None else ""
+    body = (
+        f"{_REDLINE_LEGEND}\n{review}\n{listed}\n"
+        if changes is not None
+        else f"{review}\n{listed}\n{_REDLINE_LEGEND}\n"
+    ) + f'<main class="amend-body amend-redline{blackline}">\n{diff_html}\n</main>'
+    outline = _outline_css(new.document) if changes is not None else _REDLINE_OUTLINE
+    return _page(head, outline, "amend-redline-document", titlepage, body)
+
+
+def _changes_section(changes: Sequence[Change]) -> str:
+    """Every change in document order, each with the page it is on (the print stylesheet adds the number)."""
+    if not changes:
+        return (
+            '<section class="amend-changes"><h2>What changed</h2>'
+            "<p>No wording changed between the two revisions.</p></section>"
+        )
+    # A clause renumbered only because another was added or removed above it: one line for all of them.
+    renumbered = [c for c in changes if c.what == "renumbered"]
+    lines = [
+        f'<li><a href="#{_e(change.anchor)}">{_e(change.label)}: '
+        f'<span class="amend-changes__what">{_e(change.what)}</span></a></li>'
+        for change in changes
+        if change.what != "renumbered"
+    ]
+    if renumbered:
+        names = "; ".join(_e(change.label) for change in renumbered)
+        lines.append(f'<li class="amend-changes__renumbered">Renumbered, wording unchanged: {names}.</li>')
+    items = "\n".join(lines)
+    return (
+        '<section class="amend-changes"><h2>What changed, and where</h2>\n'
+        f'<ul class="amend-changes__list">\n{items}\n</ul>\n</section>'
+    )
 
 
 def _document_body(document: Document) -> str:
@@ -346,8 +381,8 @@ _REDLINE_LEGEND = (
     '<p class="amend-legend">How to read this redline: <del class="amend-rl-del">'
     '<span class="amend-rl-sr">[deleted: </span>deleted words<span class="amend-rl-sr">]</span></del> are '
     'struck through and <ins class="amend-rl-ins"><span class="amend-rl-sr">[added: </span>added words'
-    '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. Every clause is printed in '
-    "full with its status; unchanged clauses have no marks.</p>"
+    '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. A bar in the margin marks '
+    "every changed passage; unchanged text has no marks.</p>"
 )
 # Bookmarks for the redline: one per top-level clause entry, changed or not (a run of unchanged
 # clauses may be wrapped in a fold, which print opens).
@@ -458,9 +493,10 @@ def render_redline_pdf(
     base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
+    changes: Sequence[Change] | None = None,
 ) -> bytes:
     """The redline from ``old`` to ``new`` as PDF bytes (SPEC ``compare/<old>...<new>.pdf``)."""
-    document_html = render_redline_html(old, new, diff_html, flags=flags, organization=organization)
+    document_html = render_redline_html(old, new, diff_html, flags=flags, organization=organization, changes=changes)
     return render_pdf(
         document_html,
         what=f"redline {old.id}...{new.id}",

@@ -294,19 +294,29 @@ def _parse(source: SourceFile) -> Revision:
 def render_redline(
     old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str | None = None
 ) -> bytes:
-    """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
+    """The redline PDF from ``old`` to ``new``: a blackline of the new revision, its flags and changes first."""
+    from .blackline import render_blackline
     from .diff import diff_documents
-    from .diffviews import render_html  # the web redline's HTML, shared with the PDF
-    from .pdf import render_redline_pdf
+    from .diffviews import clause_label, walk_with_path
+    from .document_html import render_document_html
+    from .pdf import RedlineFlag, render_redline_pdf
 
     diff = diff_documents(old.document, new.document)
+    blackline = render_blackline(diff, render_document_html(old.document), render_document_html(new.document))
+    flags = [
+        RedlineFlag(path or clause_label(entry.clause), flag.kind.value, flag.old, flag.new, flag.sentence, flag.party)
+        for entry, path in walk_with_path(diff.clauses)
+        for flag in entry.flags
+    ]
     return render_redline_pdf(
         old,
         new,
-        render_html(diff),
+        blackline.html,
+        flags=flags,
         paper=paper,
         organization=organization,
         base_url=base_url,
+        changes=blackline.changes,
     )
 
 

@@ -129,11 +129,15 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         except ValueError as error:
             raise PluginError(f"amend: {error}") from None
         as_of = resolve_as_of(self.config.as_of, zone)
-        publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
+        publication, problems = prepare_publication(
+            settings,
+            as_of,
+            all_pairs_limit=self.config.all_pairs_limit,
+            fragments=FragmentCache(self.cache_dir() / "redline"),
+        )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
-        publication.fragments = FragmentCache(self.cache_dir() / "redline")
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:
@@ -151,8 +155,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             search = "" if spec.searchable else "search:\n  exclude: true\n"
             content = f"---\ntitle: {_yaml_string(spec.title)}\n{search}---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
-            listed = spec.kind in ("current", "history", "compare-index", "register", "notices")
-            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if spec.listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:
             data = resources.files("amend").joinpath("assets", name).read_bytes()
