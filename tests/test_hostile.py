@@ -26,6 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from amend.blackline import render_blackline
+from amend.clause_pages import render_clause_index, render_clause_page
+from amend.clausehistory import diff_steps, trace_clauses
 from amend.clauses import parse_document
 from amend.cli import main
 from amend.diff import diff_documents, to_json
@@ -38,6 +41,7 @@ from amend.pages import (
     render_current_page,
     render_history_page,
     render_revision_page,
+    render_verify_page,
 )
 from amend.revisions import parse_revision
 from amend.siteplan import plan_site
@@ -86,6 +90,7 @@ PAGE_TAGS = ALLOWED_TAGS | {
     "nav",
     "main",
     "footer",
+    "output",
 }
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 
@@ -498,6 +503,19 @@ def test_rendered_anyway_every_page_body_escapes_the_summary_and_title() -> None
         text = assert_inert(html, where=name)
         assert "Adds <script>alert('summary')</script> & \"quotes\" <img src=x onerror=alert(1)>." in text, name
     assert "&lt;script&gt;alert(&#x27;summary&#x27;)" in bodies["history"] or "&lt;script&gt;" in bodies["history"]
+    # The clause pages and the verify page show clause text and titles, never the summary: inert all the same.
+    histories = trace_clauses([first, second], [diff_steps(first, second, "../../a/", "../../b/")])
+    documents = {first.id: render_document_html(first.document), second.id: body}
+    others = {
+        "clause-index": render_clause_index(histories, plan),
+        "verify": render_verify_page(timeline, plan),
+        **{
+            f"clause {h.key}": render_clause_page(h, timeline, plan, documents.__getitem__) for h in histories.histories
+        },
+    }
+    assert len(others) > 2
+    for name, html in others.items():
+        assert_inert(html, where=name)
 
 
 @pytest.mark.slow
@@ -526,3 +544,11 @@ def test_rendered_anyway_the_pdfs_print_the_attacks_as_text_and_carry_no_script(
                 assert action.get("/S") != "/JavaScript", name
                 uri = str(action.get("/URI", ""))
                 assert not SCRIPT_URL.match(uri), f"{name} PDF links to {uri}"
+
+
+def test_the_blackline_of_hostile_revisions_is_inert() -> None:
+    first, second = hostile_revisions()
+    diff = diff_documents(first.document, second.document)
+    result = render_blackline(diff, render_document_html(first.document), render_document_html(second.document))
+    assert result.changes, "the hostile pair differs"
+    assert_inert(result.html, where="blackline")

@@ -173,6 +173,10 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
             path = urlsplit(url).path.lstrip("/")
             if target_file(site, path) is None:
                 problems.append(f"versions.json: {revision['id']} {key} {url} leads nowhere")
+    for redline in versions.get("redlines", []):
+        for key, url in (("url", redline["url"]), ("pdf", redline["pdf"]["url"])):
+            if url is not None and target_file(site, urlsplit(url).path.lstrip("/")) is None:
+                problems.append(f"versions.json: redline {redline['from']}...{redline['to']} {key} {url} leads nowhere")
     for line in (section / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         name = line.split("  ", 1)[1]
         if not (section / name).is_file():
@@ -251,7 +255,7 @@ def test_every_internal_link_and_anchor_of_the_built_site_resolves(sample_site: 
 def test_the_site_has_the_pages_the_check_is_about(sample_site: Path) -> None:
     """Guard against a vacuous pass: the checker saw every page type and thousands of links."""
     pages = {page_url(sample_site, f) for f in sample_site.rglob("*.html")}
-    assert {"security/baa/", "security/baa/history/", "security/baa/compare/"} <= pages
+    assert {"security/baa/", "security/baa/history/", "security/baa/compare/", "security/baa/verify/"} <= pages
     assert any(p.startswith("security/baa/compare/") and "..." in p for p in pages)
     links = sum(len(read_page(f).links) for f in sample_site.rglob("*.html"))
     assert links > 1000

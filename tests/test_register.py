@@ -499,8 +499,8 @@ def test_the_register_as_known_on_a_day_has_no_later_announcement() -> None:
             date(2025, 12, 1),
             [
                 "subprocessors.yml:22: 'ends' of subprocessor 'Beta Mail, Inc.' changed from '2025-10-20' to "
-                "'2025-11-20' after it was announced; announcements are kept as published: "
-                "announce a new change instead"
+                "'2025-11-20' after it was announced; "
+                "announcements are kept as published: announce a new change instead"
             ],
         ),
     ],

@@ -503,6 +503,13 @@ def render_html(diff: DocumentDiff, old_href: str = "", new_href: str = "") -> s
     return "\n".join(out) + "\n"
 
 
+def render_entry_html(
+    entry: ClauseDiff, diff: DocumentDiff, old_href: str, new_href: str, where: dict[str, str] | None = None
+) -> str:
+    """One clause's inline redline, as on the compare page (a clause history page shows them one by one)."""
+    return _html_entry(entry, old_href, new_href, 0, diff, destinations(diff) if where is None else where)
+
+
 _HTML_LEGEND = (
     '<details class="amend-rl-legend"><summary>How to read this redline</summary><ul>'
     '<li><del class="amend-rl-del">Struck-through words</del> were deleted; '

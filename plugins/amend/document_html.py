@@ -211,3 +211,31 @@ def _decorate_heading(element: etree.Element, clause: Clause) -> None:
 def escape(text: str) -> str:
     """HTML-escape revision text shown outside the Markdown renderer."""
     return html.escape(text, quote=True)
+
+
+def find_element(html: str, element_id: str) -> tuple[int, int, int, int] | None:
+    """Where the element with ``id`` is in rendered HTML: (start, end of its start tag, start of its end tag, end).
+
+    Works on this module's sanitised output, where every ``<`` opens a tag
+    (text is escaped), so counting the element's own tag name finds its end.
+    """
+    match = re.search(rf'<([a-z][a-z0-9]*)\b[^>]*?\sid="{re.escape(escape(element_id))}"', html)
+    if match is None:
+        return None
+    tag = match.group(1)
+    open_end = html.index(">", match.end()) + 1
+    opening, closing = re.compile(rf"<{tag}\b"), f"</{tag}>"
+    depth, index = 1, open_end
+    while True:
+        close = html.find(closing, index)
+        if close < 0:
+            return None
+        nested = opening.search(html, index, close)
+        if nested is not None:
+            depth += 1
+            index = nested.end()
+            continue
+        depth -= 1
+        if depth == 0:
+            return match.start(), open_end, close, close + len(closing)
+        index = close + len(closing)

@@ -18,15 +18,32 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
+def render_versions_json(
+    timeline: Timeline,
+    plan: SitePlan,
+    pdfs: Mapping[str, bytes],
+    site_url: str = "",
+    renderer: Mapping[str, str] | None = None,
+) -> bytes:
     """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
 
-    ``pdfs`` maps site-relative PDF paths to the bytes written there.
+    ``in_force_from`` and ``in_force_until`` are the first and last day the
+    revision binds (both inclusive; ``in_force_until`` is null while no later
+    revision is published). ``redlines`` lists the redline PDFs the same way, so
+    a copy of either kind can be verified from this file alone.
+
+    ``pdfs`` maps site-relative PDF paths to the bytes written there; ``renderer``
+    names what made them (amend, WeasyPrint, pydyf, fontTools, the font package,
+    Pango, HarfBuzz, fontconfig: :func:`amend.pdf.renderer_versions`), so anyone
+    can set up the same and check a PDF's bytes against ``SHA256SUMS`` (README
+    "Reproducing a published PDF").
     """
     urls = plan.urls
     in_force = timeline.in_force
     revisions = []
+    periods = {period.entry.id: period for period in timeline.periods()}
     for entry in timeline.published:
+        period = periods.get(entry.id)  # None: withdrawn, never in force
         rev = entry.revision
         pdf_path = urls.pdf(rev.id)
         pdf = pdfs.get(pdf_path)
@@ -41,6 +58,8 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 "notice_days": rev.notice_days,
                 "superseded_by": entry.superseded_by.id if entry.superseded_by else None,
                 "superseded_on": entry.superseded_by.effective.isoformat() if entry.superseded_by else None,
+                "in_force_from": period.start.isoformat() if period is not None else None,
+                "in_force_until": period.end.isoformat() if period is not None and period.end is not None else None,
                 "summary": rev.summary,
                 "url": site_url + urls.revision(rev.id),
                 "pdf": (
@@ -53,13 +72,30 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 ),
             }
         )
+    redlines = []
+    for pair in plan.redline_pdfs:
+        pdf_path = urls.compare_pdf(pair.old, pair.new)
+        pdf = pdfs.get(pdf_path)
+        redlines.append(
+            {
+                "from": pair.old,
+                "to": pair.new,
+                "url": site_url + urls.compare(pair.old, pair.new) if plan.has_compare(pair.old, pair.new) else None,
+                "pdf": (
+                    {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
+                ),
+            }
+        )
     document = {
         "as_of": timeline.as_of.isoformat(),
         "notice_days": timeline.notice_days,
         "in_force": in_force.id if in_force else None,
         "upcoming": [e.id for e in timeline.upcoming],
         "revisions": revisions,
+        "redlines": redlines,
     }
+    if renderer is not None:
+        document["pdfs_made_with"] = dict(sorted(renderer.items()))
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -71,6 +71,9 @@ def assert_scheme(page: Page, scheme: Scheme) -> None:
         "history",
         "compare-index",
         "compare",
+        "verify",
+        "clause-index",
+        "clause",
         "legal-team",
         "subprocessors",
         "notices",
@@ -159,3 +162,16 @@ def test_every_page_of_the_site_has_no_axe_violations(open_page: OpenPage, sampl
         if violations:
             failures.append(explain(path or "/", violations))
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_verify_page_with_an_answer_shown_has_no_axe_violations(
+    open_page: OpenPage, sample_site: Path, sample: SampleDates, axe_source: str, scheme: Scheme
+) -> None:
+    page = open_page("security/baa/verify/", scheme=scheme)
+    page.get_by_label("Choose a file to check").set_input_files(
+        str(sample_site / "security" / "baa" / f"{sample.in_force}.pdf")
+    )
+    expect(page.locator("output.amend-verify__answer")).to_contain_text("This is revision")
+    violations = axe_violations(page, axe_source)
+    assert violations == [], explain(f"verify, with an answer ({scheme})", violations)
