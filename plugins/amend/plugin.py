@@ -24,13 +24,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .archive import Archive, Reissue, load_archive, load_reissues, serve, served_paths, write_archive
 from .document_html import TocEntry
 from .fragments import FragmentCache
 from .pdf import PdfError
-from .pdfcache import PdfBatch, render_pdfs
+from .pdfcache import PdfBatch, PdfJob, job_keys, render_pdfs, renderer_record
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import AS_OF_VARIABLE, Settings, first_date
+from .settings import ARCHIVE_VARIABLE, AS_OF_VARIABLE, Settings, first_date
 from .zone import Zone, parse_zone
 
 log = get_plugin_logger(__name__)
@@ -77,6 +78,11 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     timezone = c.Type(str, default="")
     """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is;
     UTC when not set."""
+    archive = c.Type(str, default="")
+    """The archive of published files (a checkout of the published branch), relative to mkdocs.yml; the
+    AMEND_ARCHIVE environment variable overrides it. Without one, the files built are not the published ones."""
+    reissues = c.Type(str, default="reissues.yml")
+    """Deliberate re-issues of published files (file, date, reason), relative to mkdocs.yml."""
     all_pairs_limit = c.Type(int, default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""
@@ -100,6 +106,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         self.root = Path(".")
         self.outputs: dict[str, File] = {}  # PDFs, versions.json, SHA256SUMS: filled in on_env
         self.pdf_result: Future[PdfBatch] | None = None
+        self.archive: Archive | None = None  # the published files, when an archive is configured
+        self.reissues: tuple[Reissue, ...] = ()
+        self.jobs: list[PdfJob] = []
 
     def cache_dir(self) -> Path:
         return Path(os.environ.get(CACHE_VARIABLE) or self.root / self.config.cache_dir)
@@ -123,6 +132,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             notice_ledger=self.config.notice_ledger,
             timezone=self.config.timezone,
             withdrawals=self.config.withdrawals,
+            archive=os.environ.get(ARCHIVE_VARIABLE) or self.config.archive,
+            reissues=self.config.reissues,
         )
         try:
             zone = parse_zone(self.config.timezone)
@@ -137,6 +148,15 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
+        self.reissues, problems = load_reissues(settings.reissues_path, settings.reissues)
+        self.archive = None
+        if settings.archive_path is not None:
+            self.archive, found = load_archive(settings.archive_path, settings.archive)
+            problems += found
+        if problems:
+            raise PluginError(
+                "amend: the published files have problems; nothing was built:\n" + render_problems(problems)
+            )
         self.publication = publication
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
@@ -163,12 +183,14 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         for path, data in self.publication.files().items():
             files.append(File.generated(config, path, content=data))
         # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
-        jobs = self.publication.pdf_jobs()
+        jobs = self.jobs = self.publication.pdf_jobs()
         cache = self.cache_dir()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
         self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
         executor.shutdown(wait=False)
-        later = [job.name for job in jobs] + list(self.publication.finish({}))
+        archive = self.archive or Archive(self.root)
+        served = served_paths([job.name for job in jobs], archive, self.publication.as_of, self.reissues)
+        later = served + list(self.publication.finish({}))
         self.outputs = {path: File.generated(config, path, content=b"") for path in later}
         for file in self.outputs.values():
             files.append(file)
@@ -198,11 +220,31 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             batch = self.pdf_result.result()
         except PdfError as error:
             raise PluginError(f"amend: PDF rendering failed; nothing was published:\n{error}") from None
-        for path, data in batch.pdfs.items():
+        as_of = self.publication.as_of
+        record = renderer_record()
+        served = serve(batch.pdfs, self.archive or Archive(self.root), record, as_of, self.reissues)
+        for path, data in served.files.items():
             self.outputs[path].content_bytes = data
-        for path, data in self.publication.finish(batch.pdfs, batch.renderer).items():
+        for path, data in self.publication.finish(served.files, batch.renderer).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        for drift in served.drift:
+            log.info("published file drift: %s", drift.render())
+        if self.archive is None:
+            log.info(
+                "no archive of published files (the archive setting or %s): the PDFs were rendered here and are "
+                "not the published files; a published file is checked against the site's SHA256SUMS",
+                ARCHIVE_VARIABLE,
+            )
+        else:
+            keys = job_keys(self.jobs)
+            added = write_archive(self.archive, served, keys, record, as_of)
+            log.info(
+                "archive: %d published files served as published, %d new added to %s",
+                len(served.files) - len(served.added),
+                len(added),
+                self.archive.root,
+            )
         if self.publication.fragments is not None:
             self.publication.fragments.prune()  # every page has been read by now: drop redlines no page asked for
         if self.publication.notice_fragments is not None:

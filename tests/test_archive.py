@@ -1,0 +1,254 @@
+"""The archive of published files: served as published, compared with a fresh render, never replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from amend.archive import (
+    INDEX,
+    Archive,
+    Reissue,
+    Served,
+    load_archive,
+    load_reissues,
+    reissued_name,
+    serve,
+    served_paths,
+    write_archive,
+)
+from amend.manifest import sha256
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "amend"
+REV = "security/baa/2025-10-17.pdf"
+RED = "security/baa/compare/2025-04-15...2025-10-17.pdf"
+THEN = {"weasyprint": "66.0", "print stylesheet": "aaaaaaaaaaaa"}
+NOW = {"weasyprint": "66.0", "print stylesheet": "bbbbbbbbbbbb"}
+
+
+def published(tmp_path: Path, files: dict[str, bytes], on: date = date(2025, 12, 1)) -> Archive:
+    """An archive holding ``files``, as a first publishing run leaves it."""
+    archive = Archive(tmp_path / "archive")
+    archive.root.mkdir(exist_ok=True)
+    first = serve(files, archive, THEN, on)
+    write_archive(archive, first, {path: f"key-{path}" for path in files}, THEN, on)
+    return archive
+
+
+def test_a_first_run_adds_every_file_and_records_what_made_it(tmp_path: Path) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one", RED: b"%PDF-red"})
+    assert (archive.root / REV).read_bytes() == b"%PDF-one"
+    index = json.loads((archive.root / INDEX).read_text(encoding="utf-8"))
+    assert index["files"][REV] == {
+        "sha256": sha256(b"%PDF-one"),
+        "bytes": 8,
+        "published": "2025-12-01",
+        "key": f"key-{REV}",
+        "made_with": THEN,
+    }
+    loaded, problems = load_archive(archive.root, "published")
+    assert problems == [] and loaded is not None and set(loaded.files) == {REV, RED}
+
+
+def test_a_second_run_serves_the_published_bytes_and_reports_the_drift(tmp_path: Path) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one"})
+    second = serve({REV: b"%PDF-two", RED: b"%PDF-red"}, archive, NOW, date(2025, 12, 2))
+    assert second.files == {REV: b"%PDF-one", RED: b"%PDF-red"}
+    assert second.added == (RED,)
+    [drift] = second.drift
+    assert drift.path == REV and drift.changed == (("print stylesheet", "aaaaaaaaaaaa", "bbbbbbbbbbbb"),)
+    assert "print stylesheet aaaaaaaaaaaa → bbbbbbbbbbbb" in drift.render()
+    assert "served unchanged" in drift.render()
+    assert write_archive(archive, second, {}, NOW, date(2025, 12, 2)) == [RED]
+    assert (archive.root / REV).read_bytes() == b"%PDF-one"
+
+
+def test_a_published_file_stays_when_the_build_no_longer_renders_it(tmp_path: Path) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one", RED: b"%PDF-red"})
+    later = serve({REV: b"%PDF-one"}, archive, THEN, date(2026, 1, 5))
+    assert later.files == {REV: b"%PDF-one", RED: b"%PDF-red"} and later.drift == ()
+
+
+def test_a_build_of_an_earlier_day_serves_only_what_was_published_by_then(tmp_path: Path) -> None:
+    archive = published(tmp_path, {RED: b"%PDF-red"}, on=date(2026, 1, 5))
+    assert served_paths([REV], archive, date(2025, 12, 1)) == [REV]
+    assert serve({REV: b"%PDF-one"}, archive, THEN, date(2025, 12, 1)).files == {REV: b"%PDF-one"}
+
+
+def test_a_reissue_publishes_the_fresh_render_under_a_new_name_and_keeps_the_old(tmp_path: Path) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one"})
+    reissue = Reissue(REV, date(2026, 1, 5), "the running header misspelled the organization", 3)
+    new = reissued_name(REV, reissue.on)
+    assert new == "security/baa/2025-10-17.reissued-2026-01-05.pdf"
+    after = serve({REV: b"%PDF-fixed"}, archive, NOW, date(2026, 1, 5), (reissue,))
+    assert after.files == {REV: b"%PDF-one", new: b"%PDF-fixed"}
+    assert after.drift == () and after.added == (new,)
+    assert served_paths([REV], archive, date(2026, 1, 5), (reissue,)) == [REV, new]
+    # Before its date, the re-issue is not published and the difference is drift like any other.
+    before = serve({REV: b"%PDF-fixed"}, archive, NOW, date(2026, 1, 4), (reissue,))
+    assert set(before.files) == {REV} and [d.path for d in before.drift] == [REV]
+
+
+def test_the_archive_never_rewrites_a_file_it_holds(tmp_path: Path) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one"})
+    forged = Served({REV: b"%PDF-two"}, (REV,), ())
+    assert write_archive(archive, forged, {}, NOW, date(2026, 1, 1)) == []
+    assert (archive.root / REV).read_bytes() == b"%PDF-one"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("change", "has sha256"),
+        ("delete", "is listed but missing"),
+        ("index", "not a readable archive index"),
+    ],
+)
+def test_a_damaged_archive_is_refused_not_repaired(tmp_path: Path, damage: str, message: str) -> None:
+    archive = published(tmp_path, {REV: b"%PDF-one"})
+    if damage == "change":
+        (archive.root / REV).write_bytes(b"%PDF-other")
+    elif damage == "delete":
+        (archive.root / REV).unlink()
+    else:
+        (archive.root / INDEX).write_text("{", encoding="utf-8")
+    loaded, problems = load_archive(archive.root, "published")
+    assert loaded is None and len(problems) == 1 and message in problems[0].render()
+
+
+def test_a_missing_archive_folder_says_how_to_check_it_out(tmp_path: Path) -> None:
+    loaded, [problem] = load_archive(tmp_path / "nowhere", "published")
+    assert loaded is None
+    assert problem.render().startswith("published: ") and "git worktree add" in problem.message
+
+
+def test_an_empty_archive_folder_is_the_first_run(tmp_path: Path) -> None:
+    loaded, problems = load_archive(tmp_path, "published")
+    assert problems == [] and loaded is not None and loaded.files == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- file: a.pdf\n  date: 2026-01-05\n", "reissues.yml:1: a re-issue needs reason"),
+        ("- file: a.pdf\n  date: 2026-1-5\n  reason: typo\n", "reissues.yml:1: date is '2026-1-5', not a date"),
+        ("- file: a.pdf\n  date: 2026-01-05\n  reason: typo\n  note: x\n", "reissues.yml:1: unknown key 'note'"),
+        ("file: a.pdf\n", "reissues.yml:1: must be a list of re-issues"),
+        (
+            "- file: a.pdf\n  date: 2026-01-05\n  reason: typo\n- file: a.pdf\n  date: 2026-02-05\n  reason: again\n",
+            "reissues.yml:4: a.pdf is re-issued twice",
+        ),
+    ],
+)
+def test_a_bad_reissue_record_names_its_line_and_the_fix(tmp_path: Path, text: str, expected: str) -> None:
+    (tmp_path / "reissues.yml").write_text(text, encoding="utf-8")
+    _, problems = load_reissues(tmp_path / "reissues.yml", "reissues.yml")
+    assert any(p.render().startswith(expected) for p in problems), [p.render() for p in problems]
+
+
+def test_a_reissue_record_reads_file_date_and_reason(tmp_path: Path) -> None:
+    (tmp_path / "reissues.yml").write_text(
+        f"- file: /{REV}\n  date: 2026-01-05\n  reason: The running header named the wrong organization.\n",
+        encoding="utf-8",
+    )
+    found, problems = load_reissues(tmp_path / "reissues.yml", "reissues.yml")
+    assert problems == []
+    assert found == (Reissue(REV, date(2026, 1, 5), "The running header named the wrong organization.", 1),)
+
+
+# --- two publishing runs of a real site, the renderer changed between them ----------------------------
+
+
+def publish(tmp: Path, name: str, archive: Path, *, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """One publishing run: a fresh cache (a fresh runner), the archive checked out, a strict build."""
+    project = tmp / "project"
+    if not project.exists():
+        shutil.copytree(FIXTURE, project)
+    env = {
+        **os.environ,
+        "AMEND_AS_OF": "2025-12-01",
+        "NO_MKDOCS_2_WARNING": "1",
+        "AMEND_CACHE_DIR": str(tmp / f"cache-{name}"),
+        "AMEND_ARCHIVE": str(archive),
+    }
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / f"site-{name}")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def patched_amend(tmp: Path) -> Path:
+    """A copy of amend whose print stylesheet draws headings in another colour: a changed renderer."""
+    root = tmp / "patched"
+    shutil.copytree(PACKAGE, root / "amend", ignore=shutil.ignore_patterns("__pycache__"))
+    css = root / "amend" / "assets" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1, h2 { color: #7a1f1f; }\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_a_second_publishing_run_with_a_changed_stylesheet_serves_the_first_runs_bytes(tmp_path: Path) -> None:
+    archive = tmp_path / "published"
+    archive.mkdir()
+    first = publish(tmp_path, "first", archive)
+    assert first.returncode == 0, first.stderr
+    sums = (tmp_path / "site-first/security/baa/SHA256SUMS").read_bytes()
+    pdfs = sorted(p.relative_to(tmp_path / "site-first") for p in (tmp_path / "site-first").rglob("*.pdf"))
+    assert pdfs and all((archive / p).read_bytes() == (tmp_path / "site-first" / p).read_bytes() for p in pdfs)
+    index = json.loads((archive / INDEX).read_text(encoding="utf-8"))
+    assert sorted(index["files"]) == [p.as_posix() for p in pdfs]
+
+    patched = patched_amend(tmp_path)
+    second = publish(tmp_path, "second", archive, pythonpath=patched)
+    assert second.returncode == 0, second.stderr
+    site = tmp_path / "site-second"
+    assert (site / "security/baa/SHA256SUMS").read_bytes() == sums
+    first_versions = json.loads((tmp_path / "site-first/security/baa/versions.json").read_text(encoding="utf-8"))
+    second_versions = json.loads((site / "security/baa/versions.json").read_text(encoding="utf-8"))
+    assert [r["pdf"] for r in second_versions["revisions"]] == [r["pdf"] for r in first_versions["revisions"]]
+    for pdf in pdfs:
+        assert (site / pdf).read_bytes() == (tmp_path / "site-first" / pdf).read_bytes(), pdf
+    drifted = [line for line in second.stderr.splitlines() if "published file drift" in line]
+    assert len(drifted) == len(pdfs), second.stderr
+    assert all("print stylesheet" in line and "served unchanged" in line for line in drifted)
+    assert "amend PDF code" not in " ".join(drifted)  # only the stylesheet changed, and the report says so
+    # The fresh renders really differ: the patched stylesheet reached the renderer, and was not published.
+    fresh = sorted((tmp_path / "cache-second" / "pdf").glob("*.pdf"))
+    assert fresh and not {sha256(p.read_bytes()) for p in fresh} & {e["sha256"] for e in index["files"].values()}
+    assert json.loads((archive / INDEX).read_text(encoding="utf-8")) == index  # nothing added, nothing rewritten
+
+
+@pytest.mark.slow
+def test_a_build_without_an_archive_says_its_files_are_not_the_published_ones(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    env = {k: v for k, v in os.environ.items() if k != "AMEND_ARCHIVE"} | {
+        "AMEND_AS_OF": "2025-12-01",
+        "NO_MKDOCS_2_WARNING": "1",
+        "AMEND_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "not the published files" in result.stderr
+    assert (tmp_path / "site/security/baa/SHA256SUMS").is_file()
