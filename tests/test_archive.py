@@ -252,3 +252,102 @@ def test_a_build_without_an_archive_says_its_files_are_not_the_published_ones(tm
     assert result.returncode == 0, result.stderr
     assert "not the published files" in result.stderr
     assert (tmp_path / "site/security/baa/SHA256SUMS").is_file()
+
+
+# --- amend check: a change may not alter a published file -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site and its archive after one publishing run as of 2025-12-01 (no site written)."""
+    from amend.pdfcache import job_keys, render_pdfs, renderer_record
+    from amend.publication import prepare_publication
+    from amend.settings import load_settings
+
+    tmp = tmp_path_factory.mktemp("first-run")
+    project = tmp / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "published").mkdir()
+    publication, problems = prepare_publication(load_settings(project), date(2025, 12, 1))
+    assert publication is not None, problems
+    jobs = publication.pdf_jobs()
+    archive = Archive(project / "published")
+    served = serve(render_pdfs(jobs, tmp / "cache").pdfs, archive, renderer_record(), date(2025, 12, 1))
+    write_archive(archive, served, job_keys(jobs), renderer_record(), date(2025, 12, 1))
+    return project
+
+
+CHECK = "import sys; from amend.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def check(
+    project: Path, tmp: Path, *, pythonpath: Path | None = None, archive: str | None = "published"
+) -> subprocess.CompletedProcess[str]:
+    """``amend check`` in a process of its own (a patched copy of amend on PYTHONPATH, when given)."""
+    env = {k: v for k, v in os.environ.items() if k != "AMEND_ARCHIVE"} | {"AMEND_CACHE_DIR": str(tmp / "cache")}
+    if archive is not None:
+        env["AMEND_ARCHIVE"] = archive
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run(
+        [sys.executable, "-c", CHECK, "--root", str(project), "check", "--no-history", "--as-of", "2025-12-01"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_check_passes_a_change_that_leaves_every_published_file_alone(first_run: Path, tmp_path: Path) -> None:
+    result = check(first_run, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "none would change" in result.stderr
+    assert not (tmp_path / "cache").exists()  # nothing whose inputs are unchanged is rendered to compare
+
+
+@pytest.mark.slow
+def test_check_refuses_a_stylesheet_change_that_alters_published_files_unless_reissued(
+    first_run: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(first_run, project)
+    patched = patched_amend(tmp_path)
+    refused = check(project, tmp_path, pythonpath=patched)
+    assert refused.returncode == 1
+    lines = refused.stdout.splitlines()
+    published_files = sorted(json.loads((project / "published" / INDEX).read_text(encoding="utf-8"))["files"])
+    assert sorted(line.split(":", 1)[0] for line in lines) == published_files
+    assert all("alters a published file" in line and "print stylesheet" in line for line in lines)
+    assert all("re-issue it in reissues.yml" in line for line in lines)
+
+    (project / "reissues.yml").write_text(
+        "".join(
+            f"- file: {path}\n  date: 2025-12-01\n  reason: Headings printed in the house colour.\n"
+            for path in published_files
+        ),
+        encoding="utf-8",
+    )
+    reissued = check(project, tmp_path, pythonpath=patched)
+    assert reissued.returncode == 0, reissued.stdout + reissued.stderr
+    first = published_files[0]
+    assert f"{first} is re-issued as {reissued_name(first, date(2025, 12, 1))}" in reissued.stderr
+
+
+def test_check_refuses_a_reissue_of_a_file_never_published(first_run: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(first_run, project)
+    (project / "reissues.yml").write_text(
+        "- file: security/baa/1999-01-01.pdf\n  date: 2025-12-01\n  reason: typo\n", encoding="utf-8"
+    )
+    result = check(project, tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("reissues.yml:1: security/baa/1999-01-01.pdf was never published")
+
+
+def test_check_without_an_archive_says_the_published_files_were_not_compared(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    result = check(project, tmp_path, archive=None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "published files not compared: no archive" in result.stderr

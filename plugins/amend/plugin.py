@@ -31,12 +31,11 @@ from .pdf import PdfError
 from .pdfcache import PdfBatch, PdfJob, job_keys, render_pdfs, renderer_record
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import ARCHIVE_VARIABLE, AS_OF_VARIABLE, Settings, first_date
+from .settings import ARCHIVE_VARIABLE, AS_OF_VARIABLE, CACHE_VARIABLE, Settings, first_date
 from .zone import Zone, parse_zone
 
 log = get_plugin_logger(__name__)
 
-CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 

@@ -21,6 +21,7 @@ from .zone import Zone, parse_zone
 AS_OF_VARIABLE = "AMEND_AS_OF"
 # Overrides the archive setting: the publish workflow points it at its checkout of the published branch.
 ARCHIVE_VARIABLE = "AMEND_ARCHIVE"
+CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 
 
 def first_date(candidates: Iterable[tuple[str, object]], default: date) -> date:
@@ -70,6 +71,7 @@ class Settings:
     # empty: none, and the files built are not the published ones. The plugin and the CLI resolve AMEND_ARCHIVE.
     archive: str = ""
     reissues: str = "reissues.yml"  # deliberate re-issues of published files, relative to root
+    cache_dir: str = ".cache/amend"  # rendered PDFs kept between builds, relative to root
 
     @property
     def zone(self) -> Zone:
