@@ -231,6 +231,38 @@ def test_a_second_publishing_run_with_a_changed_stylesheet_serves_the_first_runs
     assert fresh and not {sha256(p.read_bytes()) for p in fresh} & {e["sha256"] for e in index["files"].values()}
     assert json.loads((archive / INDEX).read_text(encoding="utf-8")) == index  # nothing added, nothing rewritten
 
+    # The change is wanted after all: the third run re-issues one PDF in the open, under a new name.
+    target = first_versions["revisions"][0]["pdf"]["url"].removeprefix("https://trust.example.test/")
+    (tmp_path / "project" / "reissues.yml").write_text(
+        f"- file: {target}\n  date: 2025-12-01\n  reason: Headings printed in the house colour.\n", encoding="utf-8"
+    )
+    third = publish(tmp_path, "third", archive, pythonpath=patched)
+    assert third.returncode == 0, third.stderr
+    site = tmp_path / "site-third"
+    new_name = reissued_name(target, date(2025, 12, 1))
+    new_sum = sha256((site / new_name).read_bytes())
+    assert (
+        new_sum not in sums.decode() and (site / target).read_bytes() == (tmp_path / "site-first" / target).read_bytes()
+    )
+    lines = (site / "security/baa/SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sorted(set(lines) - set(sums.decode().splitlines())) == [
+        f"{new_sum}  {new_name.removeprefix('security/baa/')}"
+    ]
+    third_versions = json.loads((site / "security/baa/versions.json").read_text(encoding="utf-8"))
+    entry = third_versions["revisions"][0]["pdf"]
+    assert {k: entry[k] for k in ("url", "sha256", "bytes")} == first_versions["revisions"][0]["pdf"]
+    assert entry["reissued"] == [
+        {
+            "url": "https://trust.example.test/" + new_name,
+            "sha256": new_sum,
+            "bytes": (site / new_name).stat().st_size,
+            "date": "2025-12-01",
+            "reason": "Headings printed in the house colour.",
+        }
+    ]
+    assert (archive / new_name).read_bytes() == (site / new_name).read_bytes()  # archived: frozen from now on
+    assert sum("published file drift" in line for line in third.stderr.splitlines()) == len(pdfs) - 1
+
 
 @pytest.mark.slow
 def test_a_build_without_an_archive_says_its_files_are_not_the_published_ones(tmp_path: Path) -> None:

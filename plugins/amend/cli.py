@@ -265,7 +265,15 @@ def _load_extensions() -> None:
 # cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf),
 # cli_notice (notice, and the notice lines of `check` and pr-report), cli_verify (verify),
 # cli_archive (published files never change).
-COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice", "cli_verify", "cli_archive"]
+COMMAND_MODULES: list[str] = [
+    "cli_diff",
+    "cli_new",
+    "cli_history",
+    "cli_pdf",
+    "cli_notice",
+    "cli_verify",
+    "cli_archive",
+]
 
 
 if __name__ == "__main__":

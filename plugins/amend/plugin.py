@@ -224,7 +224,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         served = serve(batch.pdfs, self.archive or Archive(self.root), record, as_of, self.reissues)
         for path, data in served.files.items():
             self.outputs[path].content_bytes = data
-        for path, data in self.publication.finish(served.files, batch.renderer).items():
+        for path, data in self.publication.finish(served.files, batch.renderer, reissues=served.reissued).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
         for drift in served.drift:

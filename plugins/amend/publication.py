@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from . import clause_pages, pages
+from .archive import Reissue
 from .clausehistory import ClauseHistories, Step, diff_steps, trace_clauses
 from .diff import diff_documents
 from .diffviews import clause_anchor, clause_label, is_open, render_html
@@ -304,11 +305,16 @@ class Publication:
             ),
         }
 
-    def finish(self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written and what made them."""
+    def finish(
+        self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None, *, reissues: Sequence[Reissue] = ()
+    ) -> dict[str, bytes]:
+        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written, what made them, and the
+        re-issued files."""
         urls = self.plan.urls
         return {
-            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url, renderer),
+            urls.versions(): render_versions_json(
+                self.timeline, self.plan, pdfs, self.settings.site_url, renderer, reissues=reissues
+            ),
             urls.checksums(): render_checksums(pdfs, urls.prefix),
         }
 
