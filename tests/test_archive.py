@@ -289,24 +289,28 @@ def test_a_build_without_an_archive_says_its_files_are_not_the_published_ones(tm
 # --- amend check: a change may not alter a published file -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site and its archive after one publishing run as of 2025-12-01 (no site written)."""
+def first_publishing_run(project: Path, as_of: date, cache: Path) -> Path:
+    """Publish ``project`` once into its ``published`` folder (the archive only: no site is written)."""
     from amend.pdfcache import job_keys, render_pdfs, renderer_record
     from amend.publication import prepare_publication
     from amend.settings import load_settings
 
-    tmp = tmp_path_factory.mktemp("first-run")
-    project = tmp / "project"
-    shutil.copytree(FIXTURE, project)
     (project / "published").mkdir()
-    publication, problems = prepare_publication(load_settings(project), date(2025, 12, 1))
+    publication, problems = prepare_publication(load_settings(project), as_of)
     assert publication is not None, problems
     jobs = publication.pdf_jobs()
     archive = Archive(project / "published")
-    served = serve(render_pdfs(jobs, tmp / "cache").pdfs, archive, renderer_record(), date(2025, 12, 1))
-    write_archive(archive, served, job_keys(jobs), renderer_record(), date(2025, 12, 1))
+    served = serve(render_pdfs(jobs, cache).pdfs, archive, renderer_record(), as_of)
+    write_archive(archive, served, job_keys(jobs), renderer_record(), as_of)
     return project
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site and its archive after one publishing run as of 2025-12-01."""
+    tmp = tmp_path_factory.mktemp("first-run")
+    shutil.copytree(FIXTURE, tmp / "project")
+    return first_publishing_run(tmp / "project", date(2025, 12, 1), tmp / "cache")
 
 
 CHECK = "import sys; from amend.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -383,3 +387,33 @@ def test_check_without_an_archive_says_the_published_files_were_not_compared(tmp
     result = check(project, tmp_path, archive=None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "published files not compared: no archive" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_pr_report_lists_each_published_file_the_change_would_alter(tmp_path: Path) -> None:
+    from test_pr_report import sample_history
+
+    repo = sample_history(tmp_path / "site")
+    first_publishing_run(repo.path, date(2026, 1, 20), tmp_path / "cache-main")
+    repo.branch("pr")
+    env = {k: v for k, v in os.environ.items() if k != "AMEND_ARCHIVE"}
+    env |= {
+        "AMEND_ARCHIVE": "published",
+        "AMEND_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(patched_amend(tmp_path)),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK, "--root", str(repo.path), "pr-report", "--base", "main", "--as-of", "2026-01-20"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    files = json.loads((repo.path / "published" / INDEX).read_text(encoding="utf-8"))["files"]
+    assert f"❌ **{len(files)} problems**" in result.stdout
+    assert result.stdout.count("alters a published file") == len(files)
+    assert "print stylesheet" in result.stdout
+    assert (
+        f"> **Note:** published files: {len(files)} compared, {len(files)} rendered again to compare" in result.stdout
+    )

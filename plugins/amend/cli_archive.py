@@ -79,12 +79,13 @@ def published_check(settings: Settings, as_of: date, sources_valid: bool) -> tup
             notes.append(f"{job.name} is re-issued as {named.new_name} on {named.on}: {named.reason}")
             continue
         parts = "; ".join(f"{part} {then} → {new}" for part, then, new in made_with_changes(entry.made_with, record))
+        parts = parts or "its own inputs: the revision text, the paper or the organization"
         problems.append(
             Problem(
                 job.name,
                 None,
                 f"this change alters a published file (sha256 {entry.sha256[:12]} published {entry.published}, "
-                f"{now[:12]} now; changed: {parts or 'the text it is made from'}); a published file never changes: "
+                f"{now[:12]} now; changed: {parts}); a published file never changes: "
                 f"keep the change from touching it, or re-issue it in {settings.reissues} (file, date, reason), "
                 "which publishes the new bytes under a new name and keeps this file and its checksum",
             )
