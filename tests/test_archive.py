@@ -261,6 +261,12 @@ def test_a_second_publishing_run_with_a_changed_stylesheet_serves_the_first_runs
         }
     ]
     assert (archive / new_name).read_bytes() == (site / new_name).read_bytes()  # archived: frozen from now on
+    # Readers are offered the re-issued file, and the revision's page says why and links the first one.
+    rev = target.removeprefix("security/baa/").removesuffix(".pdf")
+    page = (site / "security/baa" / rev / "index.html").read_text(encoding="utf-8")
+    assert f'href="../{rev}.reissued-2025-12-01.pdf" download>Download PDF</a>' in page
+    assert "Headings printed in the house colour." in page
+    assert f'<a href="../{rev}.pdf">PDF as first published</a>' in page
     assert sum("published file drift" in line for line in third.stderr.splitlines()) == len(pdfs) - 1
 
 

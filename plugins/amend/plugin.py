@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .archive import Archive, Reissue, load_archive, load_reissues, serve, served_paths, write_archive
+from .archive import Archive, Reissue, load_archive, serve, served_paths, write_archive
 from .document_html import TocEntry
 from .fragments import FragmentCache
 from .pdf import PdfError
@@ -147,11 +147,10 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
-        self.reissues, problems = load_reissues(settings.reissues_path, settings.reissues)
+        self.reissues = publication.reissues
         self.archive = None
         if settings.archive_path is not None:
-            self.archive, found = load_archive(settings.archive_path, settings.archive)
-            problems += found
+            self.archive, problems = load_archive(settings.archive_path, settings.archive)
         if problems:
             raise PluginError(
                 "amend: the published files have problems; nothing was built:\n" + render_problems(problems)
