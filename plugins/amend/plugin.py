@@ -226,6 +226,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         for path, data in self.publication.finish(served.files, batch.renderer, reissues=served.reissued).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        # Drift is reported, not a warning: --strict would then stop the publication of every other change,
+        # and the published file is served unchanged anyway. The publish workflow turns these lines into
+        # warnings on the run; `amend check` refuses a change that causes drift.
         for drift in served.drift:
             log.info("published file drift: %s", drift.render())
         if self.archive is None:
