@@ -35,10 +35,11 @@ def published_check(settings: Settings, as_of: date, sources_valid: bool) -> tup
     """``cli.PUBLISHED_CHECK``: the problems of the archive and the re-issues, and one line on what was compared."""
     reissues, problems = load_reissues(settings.reissues_path, settings.reissues)
     folder = archive_setting(settings)
-    if not folder:
-        return problems, [
+    if not folder:  # said only when the sources are sound: with problems, nothing would be compared anyway
+        note = (
             f"published files not compared: no archive (set {ARCHIVE_VARIABLE} to a checkout of the published branch)"
-        ]
+        )
+        return problems, [note] if sources_valid and not problems else []
     archive, found = load_archive(settings.root / folder, folder)
     problems += found
     if archive is None or not sources_valid or problems:
