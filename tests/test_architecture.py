@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "amend"
 ADAPTERS = {"mkdocs": {"plugin", "config"}, "weasyprint": {"pdf"}, "git": {"provenance"}, "smtplib": {"mailer"}}
 # Modules that may not import any adapter either: the core below the site plan.
 CORE = {"model", "problems", "frontmatter", "clauses", "revisions", "timeline", "align", "redline", "flags", "diff"}
+CORE |= {"archive"}  # published files: read and written at the paths given, nothing rendered
 CORE |= {"notices", "ledger", "notice_pages"}  # what a notice says and its record: no SMTP, no clock
 CORE |= {"naming"}  # the names readers rely on: file names, years, anchors
 

@@ -82,6 +82,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             "timezone is not set in mkdocs.yml, so every date is a day in UTC; set the agreement's time zone in "
             "the amend settings, e.g. timezone: America/New_York"
         )
+    if PUBLISHED_CHECK is not None:
+        found, lines = PUBLISHED_CHECK(settings, as_of, not problems)
+        problems.extend(found)
+        notes.extend(lines)
     style = "github" if args.format == "github" else "text"
     if problems:
         print(render_problems(problems, style))
@@ -106,6 +110,10 @@ BASE_RULES: Callable[[Settings, str], tuple[Settings, list[str]]] | None = None
 
 # Set by cli_notice: (settings, as_of, sources_valid) → (ledger problems, one line per upcoming notice).
 NOTICE_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] | None = None
+
+
+# Set by cli_archive: (settings, as_of, sources_valid) → (problems of the published files, what was compared).
+PUBLISHED_CHECK: Callable[[Settings, date, bool], tuple[list[Problem], list[str]]] | None = None
 
 
 # --- amend status ------------------------------------------------------------------------------
@@ -279,8 +287,18 @@ def _load_extensions() -> None:
 
 # Modules that register commands when imported (kept in one list so the order of --help is stable):
 # cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf),
-# cli_notice (notice, and the notice lines of `check` and pr-report), cli_verify (verify), renumber (renumber).
-COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice", "cli_verify", "renumber"]
+# cli_notice (notice, and the notice lines of `check` and pr-report), cli_verify (verify),
+# cli_archive (published files never change), renumber (renumber).
+COMMAND_MODULES: list[str] = [
+    "cli_diff",
+    "cli_new",
+    "cli_history",
+    "cli_pdf",
+    "cli_notice",
+    "cli_verify",
+    "cli_archive",
+    "renumber",
+]
 
 
 if __name__ == "__main__":

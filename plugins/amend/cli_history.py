@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import cli
+from .cli_archive import archive_setting
 from .config import CONFIG_FILE, settings_from_text
 from .model import Revision, Withdrawal
 from .problems import Problem
@@ -135,6 +136,11 @@ def cmd_pr_report(args: argparse.Namespace, settings: Settings) -> int:
     if cli.NOTICE_CHECK is not None:  # whether each upcoming revision's notice went out, and how early
         found, notices = cli.NOTICE_CHECK(settings, as_of, not problems)
         problems.extend(found)
+    if cli.PUBLISHED_CHECK is not None:  # a change may not alter a published file (only said with an archive)
+        found, lines = cli.PUBLISHED_CHECK(settings, as_of, not problems)
+        problems.extend(found)
+        if archive_setting(settings):
+            notes.extend(lines)
     report = render_pr_report(
         revisions=loaded.revisions,
         changes=changes,

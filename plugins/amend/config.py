@@ -142,6 +142,11 @@ class AmendConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leave
     timezone = TimeZone(default="")
     """The agreement's time zone (IANA name, e.g. America/New_York): when its days start and what "today" is;
     UTC when not set."""
+    archive = Text(default="")
+    """The archive of published files (a checkout of the published branch), relative to mkdocs.yml; the
+    AMEND_ARCHIVE environment variable overrides it. Without one, the files built are not the published ones."""
+    reissues = Text(default="reissues.yml")
+    """Deliberate re-issues of published files (file, date, reason), relative to mkdocs.yml."""
     all_pairs_limit = WholeNumber(default=30)
     """Up to this many revisions every pair gets a compare page; past it, adjacent pairs and each against the one
     in force."""

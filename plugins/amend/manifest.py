@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .siteplan import SitePlan
 from .timeline import Timeline
+
+if TYPE_CHECKING:  # archive.py hashes with sha256 below: a run-time import would be circular
+    from .archive import Reissue
 
 
 def sha256(data: bytes) -> str:
@@ -24,6 +28,8 @@ def render_versions_json(
     pdfs: Mapping[str, bytes],
     site_url: str = "",
     renderer: Mapping[str, str] | None = None,
+    *,
+    reissues: Sequence[Reissue] = (),
 ) -> bytes:
     """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
 
@@ -37,6 +43,9 @@ def render_versions_json(
     Pango, HarfBuzz, fontconfig: :func:`amend.pdf.renderer_versions`), so anyone
     can set up the same and check a PDF's bytes against ``SHA256SUMS`` (README
     "Reproducing a published PDF").
+
+    A PDF re-issued on purpose keeps its entry as published; the re-issue is
+    listed under it, with its own address, checksum, date and reason.
     """
     urls = plan.urls
     in_force = timeline.in_force
@@ -47,6 +56,21 @@ def render_versions_json(
         rev = entry.revision
         pdf_path = urls.pdf(rev.id)
         pdf = pdfs.get(pdf_path)
+        listed: dict[str, object] | None = None
+        if pdf is not None:
+            listed = {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)}
+            again = [r for r in reissues if r.file == pdf_path and r.new_name in pdfs]
+            if again:
+                listed["reissued"] = [
+                    {
+                        "url": site_url + r.new_name,
+                        "sha256": sha256(pdfs[r.new_name]),
+                        "bytes": len(pdfs[r.new_name]),
+                        "date": r.on.isoformat(),
+                        "reason": r.reason,
+                    }
+                    for r in again
+                ]
         previous = entry.previous
         revisions.append(
             {
@@ -62,9 +86,7 @@ def render_versions_json(
                 "in_force_until": period.end.isoformat() if period is not None and period.end is not None else None,
                 "summary": rev.summary,
                 "url": site_url + urls.revision(rev.id),
-                "pdf": (
-                    {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
-                ),
+                "pdf": listed,
                 "changes_from_previous": (
                     site_url + urls.compare(previous.id, rev.id)
                     if previous is not None and plan.has_compare(previous.id, rev.id)

@@ -73,7 +73,8 @@ class _Links:
         return self.to(self.urls.revision(rev))
 
     def pdf(self, rev: str) -> str:
-        return self.to(self.urls.pdf(rev))
+        """The revision's PDF as readers should get it: the re-issued file, when it was re-issued."""
+        return self.to(self.plan.current_file(self.urls.pdf(rev)))
 
     def compare(self, old: str, new: str) -> str:
         return self.to(self.urls.compare(old, new))
@@ -142,6 +143,14 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
         notes.append(
             f"Withdrawn on {time_tag(entry.withdrawal.day)}: it never took effect, and the notice it gave no longer "
             f"counts. Why: {escape(entry.withdrawal.reason)}"
+        )
+    reissue = plan.reissue_of(plan.urls.pdf(rev.id))
+    if reissue is not None:
+        first, _, day, reason = reissue
+        notes.append(
+            f"The PDF was re-issued on {time_tag(date.fromisoformat(day))}: {escape(reason)} The PDF first published "
+            f'stays available, unchanged: <a href="{links.to(first)}">PDF as first published</a> '
+            "(both are listed in SHA256SUMS)."
         )
     actions = [f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>']
     if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
@@ -406,10 +415,8 @@ def render_compare_page(
     links = _Links(plan, here)
     pdf = ""
     if pdf_available:
-        pdf = (
-            f' <a class="md-button md-button--primary" href="{links.to(plan.urls.compare_pdf(old.id, new.id))}" '
-            "download>Download redline PDF</a>"
-        )
+        pdf_url = plan.current_file(plan.urls.compare_pdf(old.id, new.id))
+        pdf = f' <a class="md-button md-button--primary" href="{links.to(pdf_url)}" download>Download redline PDF</a>'
     head = (
         '<header class="amend-compare-header">'
         f'<p>From <a href="{links.revision(old.id)}">revision {escape(old.id)}</a> {badge(old.status)} '

@@ -134,6 +134,27 @@ def renderer_fingerprint(stylesheet: Path = STYLESHEET) -> str:
     return digest.hexdigest()
 
 
+def renderer_record(stylesheet: Path = STYLESHEET) -> dict[str, str]:
+    """What makes a PDF's bytes, part by part, for the archive's record of each published file.
+
+    The renderer's versions, and a short hash of the print stylesheet, of the
+    font files and of amend's PDF code: when a fresh render differs from a
+    published file, comparing two records says which part changed.
+    """
+    return {
+        **renderer_versions(),
+        "print stylesheet": fingerprint_files([stylesheet])[:12],
+        "font files": fingerprint_files(bundled_fonts().paths())[:12],
+        "amend PDF code": fingerprint_files(rendering_sources())[:12],
+    }
+
+
+def job_keys(jobs: Sequence[PdfJob]) -> dict[str, str]:
+    """Each job's cache key by the path it is written to (what the archive records of a published file)."""
+    renderer = renderer_fingerprint()
+    return {job.name: job_key(job, renderer) for job in jobs}
+
+
 def rendering_sources() -> list[Path]:
     """The files of the amend modules this one imports, directly or not (relative imports, followed)."""
     return module_sources(Path(__file__).stem)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
@@ -23,19 +24,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .archive import Archive, Reissue, load_archive, serve, served_paths, write_archive
 from .config import AmendConfig, keyed_problems, settings_from_config
 from .document_html import TocEntry
 from .fragments import FragmentCache
 from .pdf import PdfError
-from .pdfcache import PdfBatch, render_pdfs
+from .pdfcache import PdfBatch, PdfJob, job_keys, render_pdfs, renderer_record
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import AS_OF_VARIABLE, first_date
+from .settings import ARCHIVE_VARIABLE, AS_OF_VARIABLE, CACHE_VARIABLE, first_date
 from .zone import Zone
 
 log = get_plugin_logger(__name__)
 
-CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 ASSETS = ("amend.css", "redline.css", "register.css", "amend.js")
 ASSET_DIR = "assets/amend/"
 
@@ -58,6 +59,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         self.root = Path(".")
         self.outputs: dict[str, File] = {}  # PDFs, versions.json, SHA256SUMS: filled in on_env
         self.pdf_result: Future[PdfBatch] | None = None
+        self.archive: Archive | None = None  # the published files, when an archive is configured
+        self.reissues: tuple[Reissue, ...] = ()
+        self.jobs: list[PdfJob] = []
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -76,6 +80,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         settings = settings_from_config(self.root, self.config, config.site_url or "")
+        if os.environ.get(ARCHIVE_VARIABLE):  # the publish workflow points it at its checkout of the archive
+            settings = replace(settings, archive=os.environ[ARCHIVE_VARIABLE])
         try:
             zone = settings.zone  # the schema refuses an unknown timezone; this keeps the build from guessing one
         except ValueError as error:
@@ -89,6 +95,14 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
+        self.reissues = publication.reissues
+        self.archive = None
+        if settings.archive_path is not None:
+            self.archive, problems = load_archive(settings.archive_path, settings.archive)
+        if problems:
+            raise PluginError(
+                "amend: the published files have problems; nothing was built:\n" + render_problems(problems)
+            )
         self.publication = publication
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         self.specs = {spec.src_uri: spec for spec in publication.pages}
@@ -115,12 +129,14 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         for path, data in self.publication.files().items():
             files.append(File.generated(config, path, content=data))
         # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
-        jobs = self.publication.pdf_jobs()
+        jobs = self.jobs = self.publication.pdf_jobs()
         cache = self.cache_dir()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
         self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
         executor.shutdown(wait=False)
-        later = [job.name for job in jobs] + list(self.publication.finish({}))
+        archive = self.archive or Archive(self.root)
+        served = served_paths([job.name for job in jobs], archive, self.publication.as_of, self.reissues)
+        later = served + list(self.publication.finish({}))
         self.outputs = {path: File.generated(config, path, content=b"") for path in later}
         for file in self.outputs.values():
             files.append(file)
@@ -150,11 +166,34 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             batch = self.pdf_result.result()
         except PdfError as error:
             raise PluginError(f"amend: PDF rendering failed; nothing was published:\n{error}") from None
-        for path, data in batch.pdfs.items():
+        as_of = self.publication.as_of
+        record = renderer_record()
+        served = serve(batch.pdfs, self.archive or Archive(self.root), record, as_of, self.reissues)
+        for path, data in served.files.items():
             self.outputs[path].content_bytes = data
-        for path, data in self.publication.finish(batch.pdfs, batch.renderer).items():
+        for path, data in self.publication.finish(served.files, batch.renderer, reissues=served.reissued).items():
             self.outputs[path].content_bytes = data
         log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        # Drift is reported, not a warning: --strict would then stop the publication of every other change,
+        # and the published file is served unchanged anyway. The publish workflow turns these lines into
+        # warnings on the run; `amend check` refuses a change that causes drift.
+        for drift in served.drift:
+            log.info("published file drift: %s", drift.render())
+        if self.archive is None:
+            log.info(
+                "no archive of published files (the archive setting or %s): the PDFs were rendered here and are "
+                "not the published files; a published file is checked against the site's SHA256SUMS",
+                ARCHIVE_VARIABLE,
+            )
+        else:
+            keys = job_keys(self.jobs)
+            added = write_archive(self.archive, served, keys, record, as_of)
+            log.info(
+                "archive: %d published files served as published, %d new added to %s",
+                len(served.files) - len(served.added),
+                len(added),
+                self.archive.root,
+            )
         if self.publication.fragments is not None:
             self.publication.fragments.prune()  # every page has been read by now: drop redlines no page asked for
         if self.publication.notice_fragments is not None:

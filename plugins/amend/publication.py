@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from . import clause_pages, pages
+from .archive import Reissue, load_reissues
 from .clausehistory import ClauseHistories, Step, diff_steps, trace_clauses
 from .diff import diff_documents
 from .diffviews import clause_anchor, clause_label, is_open, render_html
@@ -108,6 +109,7 @@ class Publication:
     notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
     _histories: ClauseHistories | None = field(default=None, repr=False)
+    reissues: tuple[Reissue, ...] = ()  # deliberate re-issues of published files (reissues.yml)
 
     @property
     def as_of(self) -> date:
@@ -304,11 +306,16 @@ class Publication:
             ),
         }
 
-    def finish(self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written and what made them."""
+    def finish(
+        self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None, *, reissues: Sequence[Reissue] = ()
+    ) -> dict[str, bytes]:
+        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written, what made them, and the
+        re-issued files."""
         urls = self.plan.urls
         return {
-            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url, renderer),
+            urls.versions(): render_versions_json(
+                self.timeline, self.plan, pdfs, self.settings.site_url, renderer, reissues=reissues
+            ),
             urls.checksums(): render_checksums(pdfs, urls.prefix),
         }
 
@@ -389,7 +396,8 @@ def prepare_publication(
     register, problems = load_site_register(settings, loaded.revisions)
     ledger, ledger_problems = load_ledger(settings.ledger_path, settings.notice_ledger)
     withdrawals, withdrawal_problems = load_site_withdrawals(settings, loaded.revisions)
-    problems = list(loaded.problems) + problems + ledger_problems + withdrawal_problems
+    reissues, reissue_problems = load_reissues(settings.reissues_path, settings.reissues)
+    problems = list(loaded.problems) + problems + ledger_problems + withdrawal_problems + reissue_problems
     if problems or ledger is None:
         return None, problems
     timeline = build_timeline(loaded.revisions, as_of, settings.notice_days, withdrawals)
@@ -415,7 +423,12 @@ def prepare_publication(
         objection_address=settings.objection_address,
     )
     public = tuple(n for n in notices if ledger.sent(n.id) is not None or n.due(as_of))
-    plan = replace(plan, notices=tuple(n.id for n in public))
+    renders = {plan.urls.pdf(rev) for rev in plan.revisions}
+    renders |= {plan.urls.compare_pdf(pair.old, pair.new) for pair in plan.redline_pdfs}
+    reissued = tuple(
+        (r.file, r.new_name, r.on.isoformat(), r.reason) for r in reissues if r.on <= as_of and r.file in renders
+    )
+    plan = replace(plan, notices=tuple(n.id for n in public), reissued=reissued)
     plan = replace(plan, zone=settings.zone.name, zone_label=settings.zone.label)
     publication = Publication(
         settings=settings,
@@ -426,6 +439,7 @@ def prepare_publication(
         notices=notices,
         ledger=ledger,
         fragments=fragments,
+        reissues=reissues,
     )
     title = settings.title
     specs = [

@@ -16,6 +16,9 @@ from .timeline import DEFAULT_NOTICE_DAYS
 from .zone import Zone, parse_zone
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
+# Overrides the archive setting: the publish workflow points it at its checkout of the published branch.
+ARCHIVE_VARIABLE = "AMEND_ARCHIVE"
+CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
 
 
 def first_date(candidates: Iterable[tuple[str, object]], default: date) -> date:
@@ -61,11 +64,24 @@ class Settings:
     # The agreement's time zone (IANA name): the day a date starts, the day a commit reached main, "today".
     # Empty: not set, read as UTC (amend check says so: every new site should set it).
     timezone: str = ""
+    # The archive of published files (archive.py): a folder, relative to root, holding the published branch;
+    # empty: none, and the files built are not the published ones. The plugin and the CLI resolve AMEND_ARCHIVE.
+    archive: str = ""
+    reissues: str = "reissues.yml"  # deliberate re-issues of published files, relative to root
+    cache_dir: str = ".cache/amend"  # rendered PDFs kept between builds, relative to root
 
     @property
     def zone(self) -> Zone:
         """The agreement's time zone; ValueError with the message to show when ``timezone`` names none."""
         return parse_zone(self.timezone)
+
+    @property
+    def archive_path(self) -> Path | None:
+        return self.root / self.archive if self.archive else None
+
+    @property
+    def reissues_path(self) -> Path:
+        return self.root / self.reissues
 
     @property
     def register_path(self) -> Path:

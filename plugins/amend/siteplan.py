@@ -108,6 +108,15 @@ class SitePlan:
     zone: str = "UTC"  # the agreement's time zone (IANA name), for the script that checks a stale banner
     zone_label: str = "UTC"  # how pages name the agreement's time zone ("Eastern Time"): when a day starts
     notices: tuple[str, ...] = ()  # ids of the notices with a public copy under <prefix>notices/
+    # Files re-issued on purpose by the as-of date (reissues.yml): (published path, new path, date, reason).
+    reissued: tuple[tuple[str, str, str, str], ...] = ()
+
+    def current_file(self, path: str) -> str:
+        """Where readers get the file first published at ``path``: its re-issue, when it has one."""
+        return next((new for old, new, _, _ in self.reissued if old == path), path)
+
+    def reissue_of(self, path: str) -> tuple[str, str, str, str] | None:
+        return next((r for r in self.reissued if r[0] == path), None)
 
     def has_notice(self, notice_id: str) -> bool:
         return notice_id in self.notices
