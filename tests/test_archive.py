@@ -297,9 +297,9 @@ def test_a_build_without_an_archive_says_its_files_are_not_the_published_ones(tm
 
 def first_publishing_run(project: Path, as_of: date, cache: Path) -> Path:
     """Publish ``project`` once into its ``published`` folder (the archive only: no site is written)."""
+    from amend.config import load_settings
     from amend.pdfcache import job_keys, render_pdfs, renderer_record
     from amend.publication import prepare_publication
-    from amend.config import load_settings
 
     (project / "published").mkdir()
     publication, problems = prepare_publication(load_settings(project)[0], as_of)

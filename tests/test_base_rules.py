@@ -85,5 +85,6 @@ def test_a_base_branch_whose_rules_cannot_be_read_leaves_the_change_to_its_own_r
         "history_baseline\n"
         "note: notice of revision 2026-03-01 not sent yet (takes effect 2026-03-01; send it by 2026-02-09 to give 20 "
         "days)\n"
+        "note: published files not compared: no archive (set AMEND_ARCHIVE to a checkout of the published branch)\n"
         "2 revisions checked: no problems (as of 2026-02-08)\n"
     )
