@@ -154,8 +154,10 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
             problems.append(f"feed.xml: link {href} leads nowhere")
     versions = json.loads((section / "versions.json").read_text(encoding="utf-8"))
     for revision in versions["revisions"]:
-        for key, url in (("url", revision["url"]), ("pdf", revision["pdf"]["url"]),
-                         ("changes_from_previous", revision.get("changes_from_previous"))):
+        redline = revision.get("redline") or {}
+        files = [(f"redline {kind}", (redline.get(kind) or {}).get("url")) for kind in ("pdf", "docx")]
+        for key, url in (("url", revision["url"]), ("pdf", revision["pdf"]["url"]), ("docx", revision["docx"]["url"]),
+                         ("changes_from_previous", revision.get("changes_from_previous")), *files):
             if url is None:
                 continue
             path = urlsplit(url).path.lstrip("/")

@@ -27,8 +27,9 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from .clauses import plain_text
 from .diff import PREAMBLE_ID, ChangeStatus, ClauseDiff, DocumentDiff
@@ -272,8 +273,9 @@ def _project(
     undoing the change joins the two paragraphs again), else ``equal``.
     """
     paras = layout.paras
-    out: list[list[Run]] = [[] for _ in paras] or [[]]
-    gaps: list[set[Op]] = [set() for _ in out]
+    chars: list[list[tuple[str, Op, bool, bool]]] = [[] for _ in paras] or [[]]
+    gaps: list[set[Op]] = [set() for _ in chars]
+    shown_other = _visible_mask(other) if other is not None else None
     pos = other_pos = 0
     current = 0
     spaced = True  # whether the other side's text so far ends in white space
@@ -284,7 +286,7 @@ def _project(
                     current += 1
                 if paras and paras[current].start <= pos < paras[current].end:
                     bold, italic = layout.looks[pos]
-                    _append(out[current], char, op, bold, italic)
+                    chars[current].append((char, op, bold, italic))
                 elif paras and pos >= paras[current].end:
                     gaps[current].add(op)
                 pos += 1
@@ -298,25 +300,35 @@ def _project(
         if paras and pos > paras[current].end and current + 1 < len(paras) and spaced:
             target = current + 1
         for char in text:
-            shown = other is None or char.isspace() or _visible(other, other_pos)
-            if shown:  # the other side's bullets and pipes are not words either
-                bold, italic = other.looks[other_pos] if other is not None else (False, False)
-                _append(out[target], char, op, bold, italic)
+            look = (False, False)
+            if other is not None and shown_other is not None and other_pos < len(shown_other):
+                if not shown_other[other_pos] and not char.isspace():
+                    other_pos += 1  # the other side's bullets and pipes are not words either
+                    spaced = False
+                    continue
+                look = other.looks[other_pos]
+            chars[target].append((char, op, look[0], look[1]))
             other_pos += 1
             spaced = char.isspace()
+    out = [
+        [Run("".join(c for c, _, _, _ in group), key[0], key[1], key[2]) for key, group in _grouped(para)]
+        for para in chars
+    ]
     breaks = [on_layout if gap == {on_layout} else Op.EQUAL for gap in gaps]
     return out, breaks
 
 
-def _visible(layout: _Layout, pos: int) -> bool:
-    return any(para.start <= pos < para.end for para in layout.paras) if pos < len(layout.looks) else True
+def _grouped(
+    chars: list[tuple[str, Op, bool, bool]],
+) -> Iterator[tuple[tuple[Op, bool, bool], Iterator[tuple[str, Op, bool, bool]]]]:
+    return groupby(chars, key=lambda c: (c[1], c[2], c[3]))
 
 
-def _append(runs: list[Run], char: str, op: Op, bold: bool, italic: bool) -> None:
-    if runs and runs[-1].op is op and runs[-1].bold == bold and runs[-1].italic == italic:
-        runs[-1] = Run(runs[-1].text + char, op, bold, italic)
-    else:
-        runs.append(Run(char, op, bold, italic))
+def _visible_mask(layout: _Layout) -> bytearray:
+    mask = bytearray(len(layout.looks))
+    for para in layout.paras:
+        mask[para.start : para.end] = b"\x01" * (para.end - para.start)
+    return mask
 
 
 def _mark_of(runs: Sequence[Run]) -> Op:

@@ -1,4 +1,4 @@
-"""Machine-readable outputs: ``versions.json`` and ``SHA256SUMS`` (SPEC "The site").
+"""Machine-readable outputs: ``versions.json`` and ``SHA256SUMS`` (SPEC "The site"), over the PDFs and Word files.
 
 Checksums are computed from the bytes actually written, passed in by the
 adapter that wrote them; nothing here touches the disk or the clock.
@@ -19,9 +19,10 @@ def sha256(data: bytes) -> str:
 
 
 def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
-    """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
+    """Every published revision with status, dates, page URL, and its PDF and Word files with their SHA-256.
 
-    ``pdfs`` maps site-relative PDF paths to the bytes written there.
+    ``pdfs`` maps site-relative paths of the PDFs and Word files to the bytes written there;
+    ``redline`` names the files of the redline from the previous revision, where published.
     """
     urls = plan.urls
     in_force = timeline.in_force
@@ -31,6 +32,13 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
         pdf_path = urls.pdf(rev.id)
         pdf = pdfs.get(pdf_path)
         previous = entry.previous
+        redline = None
+        if previous is not None and plan.has_redline_pdf(previous.id, rev.id):
+            redline = {
+                "from": previous.id,
+                "pdf": _file(urls.compare_pdf(previous.id, rev.id), pdfs, site_url),
+                "docx": _file(urls.compare_docx(previous.id, rev.id), pdfs, site_url),
+            }
         revisions.append(
             {
                 "id": rev.id,
@@ -46,6 +54,8 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 "pdf": (
                     {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
                 ),
+                "docx": _file(urls.docx(rev.id), pdfs, site_url),
+                "redline": redline,
                 "changes_from_previous": (
                     site_url + urls.compare(previous.id, rev.id)
                     if previous is not None and plan.has_compare(previous.id, rev.id)
@@ -61,6 +71,11 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
         "revisions": revisions,
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _file(path: str, files: Mapping[str, bytes], site_url: str) -> dict[str, object] | None:
+    data = files.get(path)
+    return {"url": site_url + path, "sha256": sha256(data), "bytes": len(data)} if data is not None else None
 
 
 def render_checksums(pdfs: Mapping[str, bytes], relative_to: str) -> bytes:

@@ -159,8 +159,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             files.append(File.generated(config, ASSET_DIR + name, content=data))
         for path, data in self.publication.files().items():
             files.append(File.generated(config, path, content=data))
-        # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
-        jobs = self.publication.pdf_jobs()
+        # PDFs and Word files render in worker processes while MkDocs renders the pages; on_env collects them.
+        jobs = self.publication.pdf_jobs() + self.publication.word_jobs()
         cache = self.cache_dir()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
         self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
@@ -181,7 +181,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             self.outputs[path].content_bytes = data
         for path, data in self.publication.finish(batch.pdfs).items():
             self.outputs[path].content_bytes = data
-        log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        log.info(
+            "PDFs and Word files: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused)
+        )
         if self.publication.fragments is not None:
             self.publication.fragments.prune()  # every page has been read by now: drop redlines no page asked for
         if self.publication.notice_fragments is not None:

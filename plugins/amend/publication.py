@@ -22,7 +22,7 @@ from .manifest import render_checksums, render_versions_json
 from .model import Revision, Withdrawal
 from .notice_pages import render_notice_page, render_notices_index
 from .notices import Notice, build_notices, find_notice
-from .pdfcache import PdfJob, redline_job, revision_job
+from .pdfcache import PdfJob, redline_job, redline_word_job, revision_job, revision_word_job
 from .problems import Problem
 from .register import Register, check_baa_clause, load_register
 from .register_pages import render_register_page
@@ -233,7 +233,7 @@ class Publication:
         }
 
     def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written."""
+        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs and Word files as written."""
         urls = self.plan.urls
         return {
             urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url),
@@ -251,6 +251,26 @@ class Publication:
         jobs += [
             redline_job(
                 urls.compare_pdf(pair.old, pair.new),
+                self.revisions[pair.old],
+                self.revisions[pair.new],
+                paper=paper,
+                organization=organization,
+            )
+            for pair in self.plan.redline_pdfs
+        ]
+        return jobs
+
+    def word_jobs(self) -> list[PdfJob]:
+        """Every Word file the section publishes, beside each PDF: each revision, each redline with tracked changes."""
+        paper, organization = self.settings.paper, self.settings.organization
+        urls = self.plan.urls
+        jobs = [
+            revision_word_job(urls.docx(rev), self.revisions[rev], paper=paper, organization=organization)
+            for rev in self.plan.revisions
+        ]
+        jobs += [
+            redline_word_job(
+                urls.compare_docx(pair.old, pair.new),
                 self.revisions[pair.old],
                 self.revisions[pair.new],
                 paper=paper,

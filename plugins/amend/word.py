@@ -220,13 +220,20 @@ def _cover(document: Any, cover: Cover) -> None:
 
 
 class _Changes:
-    """Numbers tracked changes and bookmarks in document order, all by one author on one day."""
+    """Numbers tracked changes and bookmarks in document order, all by one author on one day; knows style ids."""
 
     def __init__(self, author: str, when: date) -> None:
         self.author = author
         self.date = f"{when.isoformat()}T00:00:00Z"
         self.next_id = 1
         self.next_bookmark = 0
+        self.styles: dict[str, str] = {}
+
+    def style_id(self, document: Any, name: str) -> str:
+        """A style's id, looked up once (python-docx looks a style name up slowly, on every paragraph)."""
+        if name not in self.styles:
+            self.styles[name] = document.styles[name].style_id
+        return self.styles[name]
 
     def mark(self, op: Op) -> Any:
         element = OxmlElement("w:ins" if op is Op.INSERT else "w:del")
@@ -299,10 +306,10 @@ _STYLES = {
 
 
 def _paragraph(document: Any, block: Block, changes: _Changes) -> None:
-    if block.kind is BlockKind.HEADING:
-        paragraph = document.add_paragraph(style=f"Heading {block.level}")
-    else:
-        paragraph = document.add_paragraph(style=_STYLES[block.kind])
+    name = f"Heading {block.level}" if block.kind is BlockKind.HEADING else _STYLES[block.kind]
+    paragraph = document.add_paragraph()
+    paragraph._p.get_or_add_pPr().style = changes.style_id(document, name)
+    if block.kind is not BlockKind.HEADING:
         indent = ITEM_INDENT * block.level
         if block.kind is BlockKind.ITEM:
             paragraph.paragraph_format.left_indent = indent + ITEM_INDENT
