@@ -30,10 +30,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fragments import module_sources
 from .model import Revision
 from .pdf import STYLESHEET, PdfError, bundled_fonts, check_paper, fingerprint_files, renderer_versions
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 log = logging.getLogger("mkdocs.plugins.amend.pdf")
 
@@ -73,6 +77,7 @@ class PdfJob:
     paper: str = "letter"
     organization: str = ""
     base_url: str = ""  # the web page's address, so relative links in the text lead somewhere
+    signing: SigningKey | None = None  # sign the PDF with this key (amend.signing), dated the posted date
 
     def describe(self) -> str:
         stem = self.new.name.removesuffix(".md")
@@ -92,17 +97,30 @@ class PdfBatch:
 
 
 def revision_job(
-    name: str, revision: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+    name: str,
+    revision: Revision,
+    *,
+    paper: str = "letter",
+    organization: str = "",
+    base_url: str = "",
+    signing: SigningKey | None = None,
 ) -> PdfJob:
     """The job for one revision's PDF, e.g. ``revision_job(urls.pdf(rev.id), rev, paper=settings.paper)``."""
-    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization, base_url)
+    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization, base_url, signing)
 
 
 def redline_job(
-    name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+    name: str,
+    old: Revision,
+    new: Revision,
+    *,
+    paper: str = "letter",
+    organization: str = "",
+    base_url: str = "",
+    signing: SigningKey | None = None,
 ) -> PdfJob:
     """The job for the redline PDF from ``old`` to ``new``."""
-    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization, base_url)
+    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization, base_url, signing)
 
 
 def revision_word_job(name: str, revision: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
@@ -147,6 +165,8 @@ def job_key(job: PdfJob, renderer: str) -> str:
     inputs = asdict(job)
     del inputs["name"]  # the same document written to two places is one render
     inputs["paper"] = check_paper(job.paper)
+    # Who signs is part of the PDF (the certificate's hash, never the passphrase).
+    inputs["signing"] = job.signing.identity if job.signing is not None else None
     payload = json.dumps({"job": inputs, "renderer": renderer}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -160,12 +180,18 @@ def render_job(job: PdfJob) -> bytes:
 
     new = _parse(job.new)
     if job.kind == REVISION:
-        return render_revision_pdf(
-            new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        return _signed(
+            job,
+            render_revision_pdf(new, paper=job.paper, organization=job.organization, base_url=job.base_url or None),
+            new,
         )
     if job.kind == REDLINE and job.old is not None:
-        return render_redline(
-            _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        return _signed(
+            job,
+            render_redline(
+                _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+            ),
+            new,
         )
     if job.kind in WORD_KINDS:
         from .word import render_redline_docx, render_revision_docx
@@ -174,6 +200,19 @@ def render_job(job: PdfJob) -> bytes:
             return render_redline_docx(_parse(job.old), new, organization=job.organization, paper=job.paper)
         return render_revision_docx(new, organization=job.organization, paper=job.paper)
     raise PdfError(f"PDF job {job.name}: unknown kind '{job.kind}' (expected '{REVISION}' or '{REDLINE}')")
+
+
+def _signed(job: PdfJob, pdf: bytes, revision: Revision) -> bytes:
+    """The PDF signed with the job's key, dated the day the (new) revision was posted; as it is without a key."""
+    if job.signing is None:
+        return pdf
+    from .signing import SigningError, reason_for, sign_pdf
+
+    old = job.old.name.removesuffix(".md") if job.kind == REDLINE and job.old is not None else None
+    try:
+        return sign_pdf(pdf, job.signing, revision.posted, reason=reason_for(old, revision.id))
+    except SigningError as error:
+        raise PdfError(f"PDF {job.name}: {error}") from None
 
 
 def render_pdfs(

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -30,8 +30,11 @@ from .pdf import PdfError
 from .pdfcache import PdfBatch, render_pdfs
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import AS_OF_VARIABLE, Settings, first_date
+from .settings import AS_OF_VARIABLE, SIGNING_KEY_VARIABLE, SIGNING_PASSPHRASE_VARIABLE, Settings, first_date
 from .zone import Zone, parse_zone
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 log = get_plugin_logger(__name__)
 
@@ -91,6 +94,21 @@ def resolve_as_of(configured: str | None, zone: Zone) -> date:
         raise PluginError(f"amend: {error}") from None
 
 
+def signing_key() -> SigningKey | None:
+    """The PDF signing key the environment configures (a CI secret), or None: signing is off by default."""
+    path = os.environ.get(SIGNING_KEY_VARIABLE, "")
+    if not path:
+        return None
+    from .signing import SigningError, load_signing_key  # pyHanko is imported only when signing
+
+    try:
+        key = load_signing_key(path, os.environ.get(SIGNING_PASSPHRASE_VARIABLE, ""))
+    except SigningError as error:
+        raise PluginError(f"amend: {error}") from None
+    log.info("PDFs are signed by %s (certificate SHA-256 %s…)", key.signer, key.identity[:16])
+    return key
+
+
 class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # as above
     supports_multiple_instances = False
 
@@ -135,6 +153,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         self.publication = publication
         publication.fragments = FragmentCache(self.cache_dir() / "redline")
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
+        publication.signing = signing_key()
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import pages
 from .diff import diff_documents
@@ -31,6 +31,9 @@ from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
 from .timeline import Timeline, build_timeline
 from .withdrawals import check_withdrawals, load_withdrawals
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 # The code a compare page's redline comes from: a change to it renders every redline again.
 REDLINE_CODE = sources_digest(["diffviews", "diff"])
@@ -90,6 +93,7 @@ class Publication:
     _html: dict[str, str] = field(default_factory=dict, repr=False)
     fragments: FragmentCache | None = None  # compare-page redlines kept between builds
     notice_fragments: FragmentCache | None = None  # notice pages kept between builds (their flags need a diff)
+    signing: SigningKey | None = None  # sign every PDF with this key (off by default)
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
     notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
@@ -245,7 +249,9 @@ class Publication:
         paper, organization = self.settings.paper, self.settings.organization
         urls = self.plan.urls
         jobs = [
-            revision_job(urls.pdf(rev), self.revisions[rev], paper=paper, organization=organization)
+            revision_job(
+                urls.pdf(rev), self.revisions[rev], paper=paper, organization=organization, signing=self.signing
+            )
             for rev in self.plan.revisions
         ]
         jobs += [
@@ -255,6 +261,7 @@ class Publication:
                 self.revisions[pair.new],
                 paper=paper,
                 organization=organization,
+                signing=self.signing,
             )
             for pair in self.plan.redline_pdfs
         ]

@@ -19,6 +19,9 @@ from .timeline import DEFAULT_NOTICE_DAYS
 from .zone import Zone, parse_zone
 
 AS_OF_VARIABLE = "AMEND_AS_OF"
+# Signing the PDFs (off unless the key is set): a PKCS#12 file and its passphrase, as a CI secret gives them.
+SIGNING_KEY_VARIABLE = "AMEND_SIGNING_KEY"
+SIGNING_PASSPHRASE_VARIABLE = "AMEND_SIGNING_PASSPHRASE"
 
 
 def first_date(candidates: Iterable[tuple[str, object]], default: date) -> date:
