@@ -114,7 +114,7 @@ PREAMBLE_BOOKMARK = "Preamble" + CONTINUED + "0"  # no clause id maps to it (cla
 # --- paragraphs of a clause's own text --------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*[-*+][ \t]+")
-_ORDERED = re.compile(r"^\s*(?:\d{1,9}[.)]|\(?[A-Za-z]{1,4}[.)])[ \t]+")
+_ORDERED = re.compile(r"^\s*(?:\d{1,9}[.)]|\([A-Za-z]{1,4}\)|[A-Za-z][.)])[ \t]+")  # not "Inc. " on a wrapped line
 _QUOTE = re.compile(r"^\s{0,3}>[ \t]?")
 _TABLE_LINE = re.compile(r"^\s{0,3}\|")
 _HIDDEN = re.compile(r"^[\s\-*+>|:]*$")  # what may lie between two paragraphs' texts: marks Word draws itself

@@ -252,7 +252,7 @@ def render_pdfs(
     if todo:
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
-        log.info("PDF: rendering %d PDF%s on %d process%s", len(todo), "s" if len(todo) != 1 else "",
+        log.info("PDF: rendering %d file%s (PDF and Word) on %d process%s", len(todo), "s" if len(todo) != 1 else "",
                  count, "es" if count != 1 else "")
         for key, data in _render_all([group[0] for group in todo.values()], keys, count):
             _write_cached(folder / _cache_name(key, todo[key][0]), data)
