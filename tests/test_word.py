@@ -218,8 +218,8 @@ def test_tracked_changes_are_by_the_organization_on_the_day_the_new_revision_was
     assert len(marks) > 10
     assert {m.get(f"{W}author") for m in marks} == {ORGANIZATION}
     assert {m.get(f"{W}date") for m in marks} == {f"{new.posted.isoformat()}T00:00:00Z"}
-    ids = [m.get(f"{W}id") for m in marks]
-    assert len(set(ids)) == len(ids)
+    ids = [m.get(f"{W}id") for m in [*marks, *body.iter(f"{W}bookmarkStart")]]
+    assert len(set(ids)) == len(ids), "annotation ids are unique across tracked changes and bookmarks"
     deleted = " ".join(t.text or "" for t in body.iter(f"{W}delText"))
     inserted = " ".join(t.text or "" for m in body.iter(f"{W}ins") for t in m.iter(f"{W}t"))
     assert "thirty (30)" in deleted and "forty-five (45)" in inserted

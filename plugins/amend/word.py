@@ -225,8 +225,7 @@ class _Changes:
     def __init__(self, author: str, when: date) -> None:
         self.author = author
         self.date = f"{when.isoformat()}T00:00:00Z"
-        self.next_id = 1
-        self.next_bookmark = 0
+        self.next_id = 1  # one sequence for tracked changes and bookmarks: OOXML annotation ids are unique
         self.styles: dict[str, str] = {}
 
     def style_id(self, document: Any, name: str) -> str:
@@ -246,13 +245,13 @@ class _Changes:
     def bookmarks(self, paragraph: Any, names: tuple[str, ...]) -> None:
         for name in names:
             start = OxmlElement("w:bookmarkStart")
-            start.set(qn("w:id"), str(self.next_bookmark))
+            start.set(qn("w:id"), str(self.next_id))
             start.set(qn("w:name"), name)
             end = OxmlElement("w:bookmarkEnd")
-            end.set(qn("w:id"), str(self.next_bookmark))
+            end.set(qn("w:id"), str(self.next_id))
             paragraph.append(start)
             paragraph.append(end)
-            self.next_bookmark += 1
+            self.next_id += 1
 
 
 def _run_element(run: Run) -> Any:
