@@ -244,8 +244,12 @@ def code_version() -> dict[str, Any]:
         except (OSError, subprocess.CalledProcessError):
             return ""
 
-    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "plugins")),
-            "snapshot": SNAPSHOT is not None, "source": str(SOURCE) if SOURCE else "plugins/amend"}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "plugins")),
+        "snapshot": SNAPSHOT is not None,
+        "source": str(SOURCE) if SOURCE else "plugins/amend",
+    }
 
 
 def mkdocs_env(as_of: date, cache: Path | None = None) -> dict[str, str]:
@@ -291,7 +295,9 @@ def prepare(size: Size, folder: Path) -> Workload:
     with open(amend_config, "a", encoding="utf-8") as handle:
         handle.write(NAV)
     settings = Settings(
-        root=amend_config.parent, title=generate.TITLE, organization=generate.ORGANIZATION,
+        root=amend_config.parent,
+        title=generate.TITLE,
+        organization=generate.ORGANIZATION,
         site_url="https://trust.example.test/",
     )
     publication, problems = prepare_publication(settings, as_of)
@@ -363,14 +369,21 @@ def pdf_floor(project: Path, as_of: date, profile: Path | None = None) -> dict[s
         paper, organization, base_url = job.paper, job.organization, getattr(job, "base_url", "") or None
         new = revisions[job.new.name.removesuffix(".md")]
         if job.kind == REVISION:
-            work.append((job.name, partial(render_revision_pdf, new, paper=paper, organization=organization,
-                                           base_url=base_url)))
+            work.append(
+                (job.name, partial(render_revision_pdf, new, paper=paper, organization=organization, base_url=base_url))
+            )
         else:
             assert job.old is not None
             old = revisions[job.old.name.removesuffix(".md")]
             html = render_html(diff_documents(old.document, new.document))
-            work.append((job.name, partial(render_redline_pdf, old, new, html, paper=paper,
-                                           organization=organization, base_url=base_url)))
+            work.append(
+                (
+                    job.name,
+                    partial(
+                        render_redline_pdf, old, new, html, paper=paper, organization=organization, base_url=base_url
+                    ),
+                )
+            )
     seconds: dict[str, float] = {}
     profiler = cProfile.Profile() if profile else None
     for name, render in work:
@@ -388,8 +401,16 @@ def pdf_floor(project: Path, as_of: date, profile: Path | None = None) -> dict[s
 
 def measure_pdf_floor(workload: Workload, log: Path, profile: Path | None = None) -> tuple[Sample, dict[str, float]]:
     out = log.with_suffix(".json")
-    command = [sys.executable, __file__, "--pdf-floor", str(workload.amend_config.parent),
-               "--as-of", workload.as_of.isoformat(), "--write", str(out)]
+    command = [
+        sys.executable,
+        __file__,
+        "--pdf-floor",
+        str(workload.amend_config.parent),
+        "--as-of",
+        workload.as_of.isoformat(),
+        "--write",
+        str(out),
+    ]
     if profile:
         command += ["--pdf-profile", str(profile)]
     sample = run_measured(command, env=mkdocs_env(workload.as_of), cwd=workload.folder, log=log)
@@ -497,8 +518,12 @@ def measure(workload: Workload, runs: int, pdf_runs: int, say: Any) -> Result:
     site = folder / "site"
 
     def build(config: Path, label: str, index: int, cache: Path | None) -> Sample:
-        sample = run_measured(mkdocs_command(config, site), env=mkdocs_env(workload.as_of, cache),
-                              cwd=config.parent, log=logs / f"{label}-{index}.log")
+        sample = run_measured(
+            mkdocs_command(config, site),
+            env=mkdocs_env(workload.as_of, cache),
+            cwd=config.parent,
+            log=logs / f"{label}-{index}.log",
+        )
         say(f"  {label} {index + 1}: {sample.wall:.2f} s, {sample.peak_mb:.0f} MB")
         return sample
 
@@ -534,8 +559,16 @@ def measure(workload: Workload, runs: int, pdf_runs: int, say: Any) -> Result:
         sample, seconds = measure_pdf_floor(workload, logs / f"pdf-floor-{index}.log")
         pdf_samples.append(sample)
         pdf_seconds.append(seconds)
-    return Result(workload, Stats(tuple(plain)), Stats(tuple(pdf_samples)), pdf_seconds, Stats(tuple(cold)),
-                  Stats(tuple(warm)), Stats(tuple(edit)), (load_before, os.getloadavg()[0]))
+    return Result(
+        workload,
+        Stats(tuple(plain)),
+        Stats(tuple(pdf_samples)),
+        pdf_seconds,
+        Stats(tuple(cold)),
+        Stats(tuple(warm)),
+        Stats(tuple(edit)),
+        (load_before, os.getloadavg()[0]),
+    )
 
 
 # --- profile ----------------------------------------------------------------------------------------
@@ -546,10 +579,28 @@ def profile(workload: Workload, top: int) -> dict[str, Any]:
     folder = workload.folder / "profile"
     folder.mkdir(exist_ok=True)
     stats_file = folder / "cold.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "mkdocs", "build", "--strict",
-               "--quiet", "-f", str(workload.amend_config), "-d", str(folder / "site")]
-    sample = run_measured(command, env=mkdocs_env(workload.as_of, folder / "cache"), cwd=workload.amend_config.parent,
-                          log=folder / "cold.log")
+    command = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(stats_file),
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--quiet",
+        "-f",
+        str(workload.amend_config),
+        "-d",
+        str(folder / "site"),
+    ]
+    sample = run_measured(
+        command,
+        env=mkdocs_env(workload.as_of, folder / "cache"),
+        cwd=workload.amend_config.parent,
+        log=folder / "cold.log",
+    )
     pdf_stats = folder / "pdf.prof"
     pdf_sample, _ = measure_pdf_floor(workload, folder / "pdf.log", profile=pdf_stats)
     return {
@@ -567,8 +618,14 @@ def summarize(path: Path, top: int) -> dict[str, Any]:
     total = stats.total_tt  # type: ignore[attr-defined]  # documented attribute, missing from the stubs
     rows = []
     for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": f"{_short(filename)}:{line}({name})", "calls": calls,
-                     "tottime": round(tottime, 3), "cumtime": round(cumtime, 3)})
+        rows.append(
+            {
+                "function": f"{_short(filename)}:{line}({name})",
+                "calls": calls,
+                "tottime": round(tottime, 3),
+                "cumtime": round(cumtime, 3),
+            }
+        )
     by_cum = sorted(rows, key=lambda r: -r["cumtime"])[:top]
     by_self = sorted(rows, key=lambda r: -r["tottime"])[:top]
     amend = sorted((r for r in rows if r["function"].startswith("amend/")), key=lambda r: -r["cumtime"])[:top]
@@ -585,8 +642,10 @@ def _short(filename: str) -> str:
 
 
 def print_profile(report: dict[str, Any], say: Any) -> None:
-    say(f"\nProfile of the cold build, {report['size']} ({report['cold_wall_profiled']:.1f} s under cProfile; "
-        "main process only, PDFs render in worker processes):")
+    say(
+        f"\nProfile of the cold build, {report['size']} ({report['cold_wall_profiled']:.1f} s under cProfile; "
+        "main process only, PDFs render in worker processes):"
+    )
     for heading, key in (("cumulative", "cumulative"), ("self time", "self"), ("amend's own functions", "amend")):
         say(f"  top by {heading}:")
         for row in report["cold"][key]:
@@ -637,21 +696,37 @@ def workspace(keep: Path | None) -> Iterator[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--sizes", default=None,
-                        help="comma-separated REVISIONSxWORDSxCLAUSES (default: "
-                        + ", ".join(map(str, DEFAULT_SIZES)) + ")")
-    parser.add_argument("--full", action="store_true", help="also the largest sizes: " +
-                        ", ".join(str(s) for s in FULL_SIZES if s not in DEFAULT_SIZES))
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="comma-separated REVISIONSxWORDSxCLAUSES (default: " + ", ".join(map(str, DEFAULT_SIZES)) + ")",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="also the largest sizes: " + ", ".join(str(s) for s in FULL_SIZES if s not in DEFAULT_SIZES),
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of each build (default 3)")
     parser.add_argument("--pdf-runs", type=int, default=1, help="runs of the PDF floor (default 1: it is the slowest)")
-    parser.add_argument("--profile", type=Size.parse, default=None, metavar="SIZE",
-                        help="also profile a cold build of SIZE and its PDFs")
+    parser.add_argument(
+        "--profile",
+        type=Size.parse,
+        default=None,
+        metavar="SIZE",
+        help="also profile a cold build of SIZE and its PDFs",
+    )
     parser.add_argument("--top", type=int, default=15, help="rows of each profile list")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (default: a temp one)")
-    parser.add_argument("--live", action="store_true",
-                        help="measure the installed amend as it changes, not a copy taken at the start")
-    parser.add_argument("--amend-src", type=Path, default=None, metavar="DIR",
-                        help="measure a copy of this amend package folder (another checkout or branch) instead")
+    parser.add_argument(
+        "--live", action="store_true", help="measure the installed amend as it changes, not a copy taken at the start"
+    )
+    parser.add_argument(
+        "--amend-src",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="measure a copy of this amend package folder (another checkout or branch) instead",
+    )
     # Internal: the floor's PDF process.
     parser.add_argument("--pdf-floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--as-of", type=date.fromisoformat, help=argparse.SUPPRESS)
@@ -680,9 +755,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             snapshot(folder, args.amend_src)
         # One throw-away build first, so no size pays for a cold disk cache of the imports.
         warmup = prepare(Size(1, 2500, 11), folder / "warmup")
-        run_measured(mkdocs_command(warmup.amend_config, warmup.folder / "site"),
-                     env=mkdocs_env(warmup.as_of, warmup.folder / "cache"), cwd=warmup.folder,
-                     log=folder / "warmup.log")
+        run_measured(
+            mkdocs_command(warmup.amend_config, warmup.folder / "site"),
+            env=mkdocs_env(warmup.as_of, warmup.folder / "cache"),
+            cwd=warmup.folder,
+            log=folder / "warmup.log",
+        )
         for size in sizes:
             say(f"size {size}: writing the sites")
             workload = prepare(size, folder / str(size))
@@ -707,10 +785,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs,
         "pdf_runs": args.pdf_runs,
         "elapsed_s": round(elapsed, 1),
-        "targets": {"cold/floor": COLD_OVER_FLOOR, "warm/plain": WARM_OVER_PLAIN,
-                    "one-edit": "<= warm + the edited revision's PDFs / min(cores, their number)"},
+        "targets": {
+            "cold/floor": COLD_OVER_FLOOR,
+            "warm/plain": WARM_OVER_PLAIN,
+            "one-edit": "<= warm + the edited revision's PDFs / min(cores, their number)",
+        },
         "sizes": [r.as_json() for r in results],
-        "profile": None if report is None else {
+        "profile": None
+        if report is None
+        else {
             "size": report["size"],
             "cold_top": report["cold"]["cumulative"][:10],
             "cold_amend_top": report["cold"]["amend"][:10],

@@ -53,27 +53,95 @@ _BASE_TITLES = (
     "General Terms",
 )
 _AREAS = (
-    "Access", "Backup", "Encryption", "Logging", "Training", "Supplier", "Key", "Retention", "Deletion",
-    "Transfer", "Network", "Device", "Facility", "Testing", "Change", "Capacity", "Support", "Archive",
-    "Identity", "Continuity",
+    "Access",
+    "Backup",
+    "Encryption",
+    "Logging",
+    "Training",
+    "Supplier",
+    "Key",
+    "Retention",
+    "Deletion",
+    "Transfer",
+    "Network",
+    "Device",
+    "Facility",
+    "Testing",
+    "Change",
+    "Capacity",
+    "Support",
+    "Archive",
+    "Identity",
+    "Continuity",
 )
 _ASPECTS = ("Control", "Review", "Management", "Standards", "Reporting")
 
 _LABELS = (
-    "Notice", "Timing", "Records", "Costs", "Cooperation", "Exceptions", "Review", "Training", "Evidence",
-    "Retention", "Deletion", "Backups", "Encryption", "Access", "Logging", "Testing", "Escalation",
-    "Contacts", "Format", "Survival", "Remedies", "Waiver", "Assignment", "Approvals", "Reporting", "Limits",
-    "Transfers", "Locations", "Keys", "Certification", "Suspension", "Objection", "Updates", "Personnel",
-    "Facilities", "Media", "Disposal", "Monitoring", "Verification", "Instructions", "Confidentiality",
-    "Language", "Priority", "Exports", "Handover", "Inventory", "Segregation", "Restoration", "Accuracy",
-    "Complaints", "Referral", "Fees", "Tools", "Sampling", "Calendar",
+    "Notice",
+    "Timing",
+    "Records",
+    "Costs",
+    "Cooperation",
+    "Exceptions",
+    "Review",
+    "Training",
+    "Evidence",
+    "Retention",
+    "Deletion",
+    "Backups",
+    "Encryption",
+    "Access",
+    "Logging",
+    "Testing",
+    "Escalation",
+    "Contacts",
+    "Format",
+    "Survival",
+    "Remedies",
+    "Waiver",
+    "Assignment",
+    "Approvals",
+    "Reporting",
+    "Limits",
+    "Transfers",
+    "Locations",
+    "Keys",
+    "Certification",
+    "Suspension",
+    "Objection",
+    "Updates",
+    "Personnel",
+    "Facilities",
+    "Media",
+    "Disposal",
+    "Monitoring",
+    "Verification",
+    "Instructions",
+    "Confidentiality",
+    "Language",
+    "Priority",
+    "Exports",
+    "Handover",
+    "Inventory",
+    "Segregation",
+    "Restoration",
+    "Accuracy",
+    "Complaints",
+    "Referral",
+    "Fees",
+    "Tools",
+    "Sampling",
+    "Calendar",
 )
 _TERMS = (
     ("Agreement Data", "Health information that {p} receives, keeps or sends for Customer through the Services."),
     ("Business Day", "Any weekday that is not a public holiday where Customer has its main office."),
     ("Documentation", "The guides {p} publishes for the Services, as updated from time to time."),
-    ("Incident", "An event that leads, or is reasonably likely to lead, to Agreement Data being seen, changed or "
-     "lost by someone without the right to it."),
+    (
+        "Incident",
+        "An event that leads, or is reasonably likely to lead, to Agreement Data being seen, changed or "
+        "lost by someone without the right to it.",
+    ),
     ("Individual", "The person the Agreement Data is about, or that person's lawful representative."),
     ("Main Agreement", "The services contract between {p} and Customer that this agreement supplements."),
     ("Regulator", "A public authority with power over the handling of health information by either party."),
@@ -82,7 +150,14 @@ _TERMS = (
     ("Workforce", "Employees, contractors and volunteers whose work is directed by {p}."),
 )
 _ACTORS = (
-    "{p}", "{p}", "{p}", "Customer", "Each party", "{p}'s Workforce", "Every Subprocessor", "The receiving party",
+    "{p}",
+    "{p}",
+    "{p}",
+    "Customer",
+    "Each party",
+    "{p}'s Workforce",
+    "Every Subprocessor",
+    "The receiving party",
 )
 _MODALS = ("shall", "shall", "shall", "shall", "must", "will", "may")
 _ACTIONS = (
@@ -125,14 +200,34 @@ _QUALIFIERS = (
     "and shall keep evidence of having done so for {period}",
 )
 _EVENTS = (
-    "discovery", "the end of the term", "receiving a written request", "becoming aware of it",
-    "the change takes effect", "the date of the request", "Customer's notice", "the Incident is contained",
+    "discovery",
+    "the end of the term",
+    "receiving a written request",
+    "becoming aware of it",
+    "the change takes effect",
+    "the date of the request",
+    "Customer's notice",
+    "the Incident is contained",
 )
 _PERIODS = ("twelve (12) months", "six (6) months", "three (3) years", "two (2) years", "ninety (90) days")
 _EVERY = ("twelve (12) months", "six (6) months", "calendar quarter", "year", "two (2) years")
 _NUMBER_WORDS = {
-    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
-    10: "ten", 14: "fourteen", 15: "fifteen", 20: "twenty", 30: "thirty", 45: "forty-five", 60: "sixty",
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    14: "fourteen",
+    15: "fifteen",
+    20: "twenty",
+    30: "thirty",
+    45: "forty-five",
+    60: "sixty",
     90: "ninety",
 }
 _DEADLINE_UNITS = ("business days", "days", "calendar days")
@@ -231,9 +326,7 @@ class _Writer:
         clause = Clause(_slug(title), title, [self.rng.choice(_OPENERS).format(topic=topic), *self.sentences(1, 2)])
         used: set[str] = set()
         if title == "Definitions":
-            clause.parts = [
-                Part("row", term, [meaning.format(p=PROVIDER)]) for term, meaning in _TERMS
-            ]
+            clause.parts = [Part("row", term, [meaning.format(p=PROVIDER)]) for term, meaning in _TERMS]
         elif self.rng.random() < 0.25:
             clause.parts = [Part("item", None, [self.sentence()]) for _ in range(self.rng.randint(3, 5))]
         while _clause_words(clause) < budget:
@@ -353,7 +446,7 @@ def _change_deadline(rng: random.Random, clauses: list[Clause]) -> str:
     while new == old:
         new = _Writer(rng).deadline()
     sentence = part.sentences[index]
-    part.sentences[index] = sentence[: match.start()] + new + sentence[match.end():]
+    part.sentences[index] = sentence[: match.start()] + new + sentence[match.end() :]
     return f"changes a deadline in {clause.title} from {old} to {new}"
 
 
@@ -470,8 +563,7 @@ def edit_text(text: str, variant: int) -> str:
     for index in range(len(lines) - 1, -1, -1):
         if lines[index].startswith("**"):
             lines[index] += (
-                f" {PROVIDER} shall confirm each such step to Customer in writing within "
-                f"{variant + 2} business days."
+                f" {PROVIDER} shall confirm each such step to Customer in writing within {variant + 2} business days."
             )
             return "\n".join(lines)
     raise ValueError("no labelled paragraph to edit")

@@ -90,8 +90,14 @@ def test_each_revision_really_edits_the_one_before(written: tuple[list[Revision]
             if entry.status is ChangeStatus.MODIFIED and not entry.children:
                 seen["reworded"] += 1
             seen.update(f"{flag.kind} flag" for flag in entry.flags)
-    for kind in ("moved clause", "renumbered clause", "sub-clause added", "sub-clause removed", "reworded",
-                 "duration flag"):
+    for kind in (
+        "moved clause",
+        "renumbered clause",
+        "sub-clause added",
+        "sub-clause removed",
+        "reworded",
+        "duration flag",
+    ):
         assert seen[kind] > 0, f"no {kind} in {dict(seen)}"
 
 

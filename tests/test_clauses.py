@@ -82,9 +82,33 @@ def test_a_single_level_one_heading_is_the_title_not_a_clause() -> None:
     assert doc.clauses[0].number is None
 
 
-def test_headings_inside_code_fences_are_not_clauses() -> None:
-    doc = parse_document("## 1. Real\n\n```\n## 2. Not a heading\n```\n", "r")
-    assert [c.title for c in doc.clauses] == ["Real"]
+def test_a_heading_between_fence_lines_is_a_clause_because_the_page_renders_it_as_one() -> None:
+    # The renderer has no fenced code blocks: the page shows "## 2." as a heading, so the tree has it
+    # (and ``amend check`` refuses the fence lines in a revision).
+    doc = parse_document("## 1. Real\n\n```\n## 2. Shown as a heading\n```\n", "r")
+    assert [c.title for c in doc.clauses] == ["Real", "Shown as a heading"]
+
+
+def test_setext_headings_and_kramdown_anchors_are_clauses_and_ids() -> None:
+    doc = parse_document("Intro\n\nScope\n-----\n{: #scope }\n\nText.\n\nTerm {: #term }\n----\n\nMore.\n", "r")
+    assert [(c.id, c.title, c.text, c.explicit_id) for c in doc.clauses] == [
+        ("scope", "Scope", "Text.", True),
+        ("term", "Term", "More.", True),
+    ]
+    assert doc.preamble == "Intro"
+
+
+def test_clause_text_is_what_the_page_shows_with_link_targets() -> None:
+    doc = parse_document(
+        "## 1. Terms\n\nSee [the policy](https://example.com/p) and <https://example.com/q>; "
+        "`<b>` and &amp; [a][undefined] {% raw %}.[^1]\n\n[^1]: A *note*.\n",
+        "r",
+    )
+    assert doc.clauses[0].text == (
+        "See the policy <https://example.com/p> and https://example.com/q; <b> and & [a][undefined] {% raw %}.[1]"
+    )
+    # The page prints the footnotes once, after the last clause: so does the tree.
+    assert (doc.clauses[-1].id, doc.clauses[-1].text) == ("footnotes", "A note.")
 
 
 def test_duplicate_titles_get_unique_ids_in_document_order() -> None:
@@ -113,7 +137,7 @@ def test_the_number_is_what_the_document_prints(heading: str, number: str | None
     ("markdown", "text"),
     [
         ("**Bold** and _em_ and *em*", "Bold and em and em"),
-        ("a [link](https://example.com) here", "a link here"),
+        ("a [link](https://example.com) here", "a link <https://example.com> here"),
         ("line one\nline two", "line one line two"),
         ("AT&amp;T &lt;script&gt;", "AT&T <script>"),
         ("snake_case_word stays", "snake_case_word stays"),

@@ -52,3 +52,54 @@ def test_status_shows_drafts_with_the_notice_they_will_give(capsys: pytest.Captu
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "as of 2025-11-01 (notice window: 30 days)"
     assert lines[-1].startswith("2025-12-15   draft") and lines[-1].endswith("not published yet")
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (
+            "2025-03-03",
+            "On 2025-03-03 revision 2025-01-10 was in force: from 2025-01-10 until 2025-05-31 "
+            "(as published on 2025-12-01).",
+        ),
+        (
+            "2025-12-01",
+            "On 2025-12-01 revision 2025-06-01 is in force: from 2025-06-01 until 2025-12-14 "
+            "(as published on 2025-12-01).",
+        ),
+        (
+            "2026-02-01",
+            "On 2026-02-01 revision 2025-12-15 will be in force: from 2025-12-15 with no later revision "
+            "published yet (as published on 2025-12-01).",
+        ),
+        (
+            "2024-12-31",
+            "No revision was in force on 2024-12-31; the first, 2025-01-10, takes effect on 2025-01-10 "
+            "(as published on 2025-12-01).",
+        ),
+    ],
+)
+def test_status_on_a_date_names_the_revision_that_binds_that_day(
+    on: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--root", str(FIXTURE), "status", "--as-of", "2025-12-01", "--on", on]) == 0
+    assert capsys.readouterr().out.strip() == expected
+
+
+def test_status_on_a_date_as_json_gives_the_period(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        cli.main(["--root", str(FIXTURE), "status", "--as-of", "2025-12-01", "--on", "2025-03-03", "--format", "json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == {
+        "as_of": "2025-12-01",
+        "on": "2025-03-03",
+        "in_force": "2025-01-10",
+        "in_force_from": "2025-01-10",
+        "in_force_until": "2025-05-31",
+    }
+
+
+def test_status_on_a_day_that_is_not_a_date_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--root", str(FIXTURE), "status", "--on", "3 March"]) == 1
+    assert capsys.readouterr().err.startswith("amend status: --on is '3 March', not a date; write it as YYYY-MM-DD")

@@ -234,10 +234,18 @@ def test_without_a_site_url_links_are_relative_to_the_feed_and_ids_are_urns() ->
     ("site_url", "base_path", "page", "event_id"),
     [
         # Ids never depend on the site URL: setting it later must not make every entry new again.
-        ("https://example.com", "security/baa/", "https://example.com/security/baa/r/",
-         "urn:amend:security/baa/r:posted"),
-        ("https://example.com/trust/", "/legal/baa", "https://example.com/trust/legal/baa/r/",
-         "urn:amend:legal/baa/r:posted"),
+        (
+            "https://example.com",
+            "security/baa/",
+            "https://example.com/security/baa/r/",
+            "urn:amend:security/baa/r:posted",
+        ),
+        (
+            "https://example.com/trust/",
+            "/legal/baa",
+            "https://example.com/trust/legal/baa/r/",
+            "urn:amend:legal/baa/r:posted",
+        ),
         ("https://user:secret@example.com:8443/", "baa", "https://example.com:8443/baa/r/", "urn:amend:baa/r:posted"),
         ("", "security/baa/", "r/", "urn:amend:security/baa/r:posted"),
         ("not a url", "", "r/", "urn:amend:r:posted"),
@@ -251,9 +259,13 @@ def test_addresses_follow_the_site_url_and_base_path(site_url: str, base_path: s
 
 
 def test_revision_text_is_escaped_and_the_feed_stays_valid_xml() -> None:
-    text = (GOLDEN / "revisions" / "2025-10-17.md").read_text(encoding="utf-8").replace(
-        'summary: Breach reports are due within 72 hours; "subcontractors" & <notice> terms added.',
-        'summary: "<script>alert(1)</script> & \\x01 a control character"',
+    text = (
+        (GOLDEN / "revisions" / "2025-10-17.md")
+        .read_text(encoding="utf-8")
+        .replace(
+            'summary: Breach reports are due within 72 hours; "subcontractors" & <notice> terms added.',
+            'summary: "<script>alert(1)</script> & \\x01 a control character"',
+        )
     )
     third, problems = parse_revision(text, Path("baa_versions/2025-10-17.md"))
     assert third is not None, problems

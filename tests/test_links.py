@@ -22,8 +22,17 @@ from xml.etree import ElementTree
 import pytest
 
 # Attributes that the browser fetches on its own: these may never leave the site.
-FETCHED = {("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"),
-           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
+FETCHED = {
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+}
 FOLLOWED = {("a", "href"), ("area", "href"), ("form", "action")}
 
 
@@ -88,7 +97,7 @@ def check_site(site: Path) -> list[str]:
         for tag, attribute, value in links:
             problem = check_link(site, base, tag, attribute, value, ids_by_file)
             if problem:
-                problems.append(f"{shown}: <{tag} {attribute}=\"{value}\"> {problem}")
+                problems.append(f'{shown}: <{tag} {attribute}="{value}"> {problem}')
     return problems
 
 
@@ -154,15 +163,21 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
             problems.append(f"feed.xml: link {href} leads nowhere")
     versions = json.loads((section / "versions.json").read_text(encoding="utf-8"))
     for revision in versions["revisions"]:
-        redline = revision.get("redline") or {}
-        files = [(f"redline {kind}", (redline.get(kind) or {}).get("url")) for kind in ("pdf", "docx")]
-        for key, url in (("url", revision["url"]), ("pdf", revision["pdf"]["url"]), ("docx", revision["docx"]["url"]),
-                         ("changes_from_previous", revision.get("changes_from_previous")), *files):
+        for key, url in (
+            ("url", revision["url"]),
+            ("pdf", revision["pdf"]["url"]),
+            ("docx", revision["docx"]["url"]),
+            ("changes_from_previous", revision.get("changes_from_previous")),
+        ):
             if url is None:
                 continue
             path = urlsplit(url).path.lstrip("/")
             if target_file(site, path) is None:
                 problems.append(f"versions.json: {revision['id']} {key} {url} leads nowhere")
+    for redline in versions.get("redlines", []):
+        for key, url in (("url", redline["url"]), ("pdf", redline["pdf"]["url"]), ("docx", redline["docx"]["url"])):
+            if url is not None and target_file(site, urlsplit(url).path.lstrip("/")) is None:
+                problems.append(f"versions.json: redline {redline['from']}...{redline['to']} {key} {url} leads nowhere")
     for line in (section / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         name = line.split("  ", 1)[1]
         if not (section / name).is_file():
@@ -182,10 +197,18 @@ def write(site: Path, path: str, body: str) -> None:
 @pytest.fixture
 def tiny_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    write(site, "index.html", '<h1 id="top">Home</h1><a href="docs/">docs</a><a href="docs/#intro">intro</a>'
-          '<link rel="stylesheet" href="assets/site.css"><a href="https://elsewhere.example/">out</a>')
-    write(site, "docs/index.html", '<h2 id="intro">Intro</h2><a href="../">home</a><a href="#intro">self</a>'
-          '<a href="../file.pdf">pdf</a><a href="">here</a>')
+    write(
+        site,
+        "index.html",
+        '<h1 id="top">Home</h1><a href="docs/">docs</a><a href="docs/#intro">intro</a>'
+        '<link rel="stylesheet" href="assets/site.css"><a href="https://elsewhere.example/">out</a>',
+    )
+    write(
+        site,
+        "docs/index.html",
+        '<h2 id="intro">Intro</h2><a href="../">home</a><a href="#intro">self</a>'
+        '<a href="../file.pdf">pdf</a><a href="">here</a>',
+    )
     (site / "assets").mkdir()
     (site / "assets" / "site.css").write_text("body{}")
     (site / "file.pdf").write_bytes(b"%PDF-1.7")
@@ -233,7 +256,7 @@ def test_every_internal_link_and_anchor_of_the_built_site_resolves(sample_site: 
 def test_the_site_has_the_pages_the_check_is_about(sample_site: Path) -> None:
     """Guard against a vacuous pass: the checker saw every page type and thousands of links."""
     pages = {page_url(sample_site, f) for f in sample_site.rglob("*.html")}
-    assert {"security/baa/", "security/baa/history/", "security/baa/compare/"} <= pages
+    assert {"security/baa/", "security/baa/history/", "security/baa/compare/", "security/baa/verify/"} <= pages
     assert any(p.startswith("security/baa/compare/") and "..." in p for p in pages)
     links = sum(len(read_page(f).links) for f in sample_site.rglob("*.html"))
     assert links > 1000

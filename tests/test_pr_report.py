@@ -186,9 +186,7 @@ def test_problems_are_listed_first_with_where_they_are() -> None:
     problem = Problem(f"{REVISIONS}/2026-03-01.md", 4, "notice window is 20 days; set effective to 2026-03-01 or later")
     report = report_for([first], [], [problem])
     assert "❌ **1 problem**" in report
-    assert (
-        f"- `{REVISIONS}/2026-03-01.md:4` notice window is 20 days; set effective to 2026-03-01 or later" in report
-    )
+    assert f"- `{REVISIONS}/2026-03-01.md:4` notice window is 20 days; set effective to 2026-03-01 or later" in report
     assert report.index("problem to fix before merging") < report.index("This pull request changes no revision file.")
 
 
@@ -203,7 +201,9 @@ def test_revision_text_cannot_inject_markup_into_the_comment() -> None:
     )
     report = report_for([first, new], [added(new)])
     assert "<script>" not in report and "<img" not in report
-    shown = "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*loud\\*\\* @\u200blegal-team \\[link\\](https://example.org)"
+    shown = (
+        "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*loud\\*\\* @\u200blegal-team \\[link\\](https://example.org)"
+    )
     assert f"> {shown}" in report
 
 

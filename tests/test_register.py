@@ -102,9 +102,19 @@ def test_each_broken_register_gets_its_exact_message_with_a_line_and_nothing_is_
 
 def test_every_class_of_bad_input_in_the_brief_has_a_golden_case() -> None:
     assert {c.name for c in BROKEN} >= {
-        "yaml-syntax-error", "unknown-register-key", "unknown-subprocessor-key", "duplicate-subprocessor-key",
-        "missing-subprocessor-keys", "loose-date", "impossible-date", "notice-too-short", "starts-before-announced",
-        "ends-before-end-announced", "ends-not-after-starts", "duplicate-name", "replaced-by-unknown",
+        "yaml-syntax-error",
+        "unknown-register-key",
+        "unknown-subprocessor-key",
+        "duplicate-subprocessor-key",
+        "missing-subprocessor-keys",
+        "loose-date",
+        "impossible-date",
+        "notice-too-short",
+        "starts-before-announced",
+        "ends-before-end-announced",
+        "ends-not-after-starts",
+        "duplicate-name",
+        "replaced-by-unknown",
     }
 
 
@@ -113,25 +123,48 @@ def test_every_class_of_bad_input_in_the_brief_has_a_golden_case() -> None:
     [
         ("title: T\nbaa_clause: c\nsubprocessors:\n", []),
         ("title: T\nbaa_clause: c\nsubprocessors: []\n", []),
-        ("title: T\nbaa_clause: c\nsubprocessors:\n  - just a name\n",
-         ["subprocessors.yml:4: each subprocessor is a set of 'key: value' lines starting '- name: …'"]),
-        ("title: T\nbaa_clause: c\nnotice: 30\nsubprocessors: []\n",
-         ["subprocessors.yml:3: 'notice' must be a list of terms: '- from: YYYY-MM-DD' with notice_days"]),
-        ("title: T\nbaa_clause: c\nnotice:\n  - from: 2024-03-01\n    notice_days: 30\n    objection: 15\n"
-         "subprocessors: []\n",
-         ["subprocessors.yml:6: unknown notice key 'objection'; did you mean 'objection_days'?"]),
-        ("title: T\nbaa_clause: c\nnotice:\n  - from: 2024-03-01\n    notice_days: 30\n    objection_days: 0\n"
-         "subprocessors: []\n",
-         ["subprocessors.yml:6: 'objection_days' is '0'; it must be at least 1 day"]),
-        ("title: T\nbaa_clause: c\ntitle: U\nsubprocessors: []\n",
-         ["subprocessors.yml:3: duplicate register key 'title' (first on line 1); keep one"]),
-        ("title: T\nbaa_clause: Subcontractors clause\nsubprocessors: []\n",
-         ["subprocessors.yml:2: 'baa_clause' is 'Subcontractors clause', not a clause id; write the id in the clause "
-          "heading's {#…}, e.g. 'subcontractors'"]),
+        (
+            "title: T\nbaa_clause: c\nsubprocessors:\n  - just a name\n",
+            ["subprocessors.yml:4: each subprocessor is a set of 'key: value' lines starting '- name: …'"],
+        ),
+        (
+            "title: T\nbaa_clause: c\nnotice: 30\nsubprocessors: []\n",
+            ["subprocessors.yml:3: 'notice' must be a list of terms: '- from: YYYY-MM-DD' with notice_days"],
+        ),
+        (
+            "title: T\nbaa_clause: c\nnotice:\n  - from: 2024-03-01\n    notice_days: 30\n    objection: 15\n"
+            "subprocessors: []\n",
+            ["subprocessors.yml:6: unknown notice key 'objection'; did you mean 'objection_days'?"],
+        ),
+        (
+            "title: T\nbaa_clause: c\nnotice:\n  - from: 2024-03-01\n    notice_days: 30\n    objection_days: 0\n"
+            "subprocessors: []\n",
+            ["subprocessors.yml:6: 'objection_days' is '0'; it must be at least 1 day"],
+        ),
+        (
+            "title: T\nbaa_clause: c\ntitle: U\nsubprocessors: []\n",
+            ["subprocessors.yml:3: duplicate register key 'title' (first on line 1); keep one"],
+        ),
+        (
+            "title: T\nbaa_clause: Subcontractors clause\nsubprocessors: []\n",
+            [
+                "subprocessors.yml:2: 'baa_clause' is 'Subcontractors clause', not a clause id; "
+                "write the id in the clause heading's {#…}, e.g. 'subcontractors'"
+            ],
+        ),
         ("title:\nbaa_clause: c\nsubprocessors: []\n", ["subprocessors.yml:1: 'title' must be a line of text"]),
     ],
-    ids=["empty-list", "empty-flow-list", "entry-not-a-mapping", "notice-not-a-list", "unknown-notice-key",
-         "zero-objection-days", "duplicate-top-level-key", "clause-id-with-spaces", "empty-title"],
+    ids=[
+        "empty-list",
+        "empty-flow-list",
+        "entry-not-a-mapping",
+        "notice-not-a-list",
+        "unknown-notice-key",
+        "zero-objection-days",
+        "duplicate-top-level-key",
+        "clause-id-with-spaces",
+        "empty-title",
+    ],
 )
 def test_register_shapes_and_their_messages(text: str, expected: list[str]) -> None:
     register, problems = parse(text)
@@ -166,10 +199,12 @@ def test_a_file_that_is_not_utf8_is_a_problem_with_its_line(tmp_path: Path) -> N
 
 
 def test_all_problems_of_a_file_are_reported_in_one_run() -> None:
-    text = (SAMPLE.read_text(encoding="utf-8")
-            .replace("purpose: Hosts", "purpse: Hosts")
-            .replace("starts: 2025-12-08", "starts: 2025-12-01")
-            .replace("replaced_by: Delta Messaging, Inc.", "replaced_by: Delta Mesaging, Inc."))
+    text = (
+        SAMPLE.read_text(encoding="utf-8")
+        .replace("purpose: Hosts", "purpse: Hosts")
+        .replace("starts: 2025-12-08", "starts: 2025-12-01")
+        .replace("replaced_by: Delta Messaging, Inc.", "replaced_by: Delta Mesaging, Inc.")
+    )
     _, problems = parse(text)
     assert [p.split(": ", 1)[1] for p in problems] == [
         "unknown subprocessor key 'purpse'; did you mean 'purpose'?",
@@ -182,8 +217,13 @@ def test_all_problems_of_a_file_are_reported_in_one_run() -> None:
 
 
 def entry(name: str, announced: str, starts: str, **extra: str) -> str:
-    lines = [f"  - name: {name}", "    purpose: Processes PHI.", "    location: United States",
-             f"    announced: {announced}", f"    starts: {starts}"]
+    lines = [
+        f"  - name: {name}",
+        "    purpose: Processes PHI.",
+        "    location: United States",
+        f"    announced: {announced}",
+        f"    starts: {starts}",
+    ]
     lines += [f"    {key}: {value}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
 
@@ -196,20 +236,35 @@ FIRST = entry("Alpha", "2024-03-01", "2024-03-01")
     ("entries", "notice_days", "expected"),
     [
         (FIRST + entry("Beta", "2025-01-01", "2025-01-31"), 30, []),
-        (FIRST + entry("Beta", "2025-01-01", "2025-01-30"), 30,
-         ["notice window is 29 days (announced 2025-01-01, starts 2025-01-30); it must be at least 30: "
-          "set starts to 2025-01-31 or later"]),
+        (
+            FIRST + entry("Beta", "2025-01-01", "2025-01-30"),
+            30,
+            [
+                "notice window is 29 days (announced 2025-01-01, starts 2025-01-30); it must be at least 30: "
+                "set starts to 2025-01-31 or later"
+            ],
+        ),
         (FIRST + entry("Beta", "2025-01-01", "2025-01-30"), 29, []),
         (FIRST + entry("Beta", "2024-03-01", "2024-03-05"), 30, []),  # the initial list needs no notice
         (entry("Beta", "2024-03-01", "2024-03-01") + FIRST, 30, []),  # the first day is the earliest, not the first
         (FIRST + entry("Beta", "2025-01-01", "2025-02-15", withdrawn="2025-01-01"), 30, []),
-        (FIRST + entry("Beta", "2025-01-01", "2025-02-15", withdrawn="2024-12-31"), 30,
-         ["withdrawn 2024-12-31 is before announced 2025-01-01; an addition is withdrawn after it was announced"]),
+        (
+            FIRST + entry("Beta", "2025-01-01", "2025-02-15", withdrawn="2024-12-31"),
+            30,
+            ["withdrawn 2024-12-31 is before announced 2025-01-01; an addition is withdrawn after it was announced"],
+        ),
         (entry("Alpha", "2024-03-01", "2024-03-01", end_announced="2024-03-01", ends="2024-03-02"), 30, []),
     ],
-    ids=["thirty-days", "twenty-nine-days", "site-setting-29", "initial-list-starting-later",
-         "initial-list-in-any-order", "withdrawn-on-its-announcement-day", "withdrawn-before-announced",
-         "removal-needs-no-notice"],
+    ids=[
+        "thirty-days",
+        "twenty-nine-days",
+        "site-setting-29",
+        "initial-list-starting-later",
+        "initial-list-in-any-order",
+        "withdrawn-on-its-announcement-day",
+        "withdrawn-before-announced",
+        "removal-needs-no-notice",
+    ],
 )
 def test_the_notice_rule_and_date_order(entries: str, notice_days: int, expected: list[str]) -> None:
     register, problems = parse(HEAD + entries, notice_days)
@@ -290,19 +345,34 @@ def test_the_sample_register_has_a_pending_addition_inside_its_objection_window_
 
 STATUS_CASES = {
     # before the 2025-09-01 announcements: they are drafts, shown nowhere
-    "before": (date(2025, 8, 31), {"gamma-search-co-added": "draft", "delta-messaging-inc-added": "draft",
-                                   "beta-mail-inc-removed": "draft"}),
+    "before": (
+        date(2025, 8, 31),
+        {"gamma-search-co-added": "draft", "delta-messaging-inc-added": "draft", "beta-mail-inc-removed": "draft"},
+    ),
     # inside the objection window (closes 2025-09-16)
-    "inside": (date(2025, 9, 10), {"gamma-search-co-added": "pending", "delta-messaging-inc-added": "pending",
-                                   "beta-mail-inc-removed": "pending"}),
+    "inside": (
+        date(2025, 9, 10),
+        {
+            "gamma-search-co-added": "pending",
+            "delta-messaging-inc-added": "pending",
+            "beta-mail-inc-removed": "pending",
+        },
+    ),
     # the window's last day
     "last-day": (date(2025, 9, 16), {"gamma-search-co-added": "pending"}),
     # window closed, not yet started (starts 2025-10-06)
     "closed": (date(2025, 9, 20), {"gamma-search-co-added": "pending", "delta-messaging-inc-added": "pending"}),
     # started; Beta still runs until 2025-10-20
     "started": (date(2025, 10, 6), {"gamma-search-co-added": "done", "beta-mail-inc-removed": "pending"}),
-    "after": (date(2025, 10, 25), {"gamma-search-co-added": "done", "delta-messaging-inc-added": "done",
-                                   "beta-mail-inc-removed": "done", "zeta-transcription-llc-added": "draft"}),
+    "after": (
+        date(2025, 10, 25),
+        {
+            "gamma-search-co-added": "done",
+            "delta-messaging-inc-added": "done",
+            "beta-mail-inc-removed": "done",
+            "zeta-transcription-llc-added": "draft",
+        },
+    ),
 }
 
 
@@ -324,8 +394,12 @@ def test_statuses_at_pinned_dates(case: str) -> None:
         (date(2025, 9, 10), True, 7, ["Alpha Hosting, LLC", "Beta Mail, Inc."]),
         (date(2025, 9, 16), True, 1, ["Alpha Hosting, LLC", "Beta Mail, Inc."]),
         (date(2025, 9, 17), False, 0, ["Alpha Hosting, LLC", "Beta Mail, Inc."]),
-        (date(2025, 10, 6), False, 0, ["Alpha Hosting, LLC", "Beta Mail, Inc.", "Gamma Search Co.",
-                                       "Delta Messaging, Inc."]),
+        (
+            date(2025, 10, 6),
+            False,
+            0,
+            ["Alpha Hosting, LLC", "Beta Mail, Inc.", "Gamma Search Co.", "Delta Messaging, Inc."],
+        ),
         (date(2025, 10, 20), False, 0, ["Alpha Hosting, LLC", "Gamma Search Co.", "Delta Messaging, Inc."]),
     ],
 )
@@ -351,7 +425,8 @@ def test_changes_know_their_kind_and_who_they_replace() -> None:
     assert beta_end.change.replaced_by is not None and beta_end.change.replaced_by.name == "Delta Messaging, Inc."
     assert timeline.pending_end(beta_end.change.subprocessor) == beta_end
     assert [e.change.kind for e in timeline.entries if e.change.subprocessor.name.startswith("Epsilon")] == [
-        ChangeKind.ADDITION, ChangeKind.WITHDRAWAL
+        ChangeKind.ADDITION,
+        ChangeKind.WITHDRAWAL,
     ]
 
 
@@ -369,9 +444,7 @@ def test_changes_know_their_kind_and_who_they_replace() -> None:
         (date(2025, 3, 1), date(2025, 5, 1), []),  # a withdrawn addition never joins the list
     ],
 )
-def test_the_redline_has_added_removed_and_changed_rows(
-    old: date, new: date, expected: list[tuple[str, str]]
-) -> None:
+def test_the_redline_has_added_removed_and_changed_rows(old: date, new: date, expected: list[tuple[str, str]]) -> None:
     diff = diff_register(sample(), old, new)
     assert [(r.status.value, r.name) for r in diff.rows if r.status is not RowStatus.UNCHANGED] == expected
 
@@ -406,19 +479,38 @@ def test_the_register_as_known_on_a_day_has_no_later_announcement() -> None:
     ("edit", "published_by", "expected"),
     [
         (lambda t: t, date(2025, 12, 1), []),
-        (lambda t: t.replace("location: United States (Virginia)", "location: Ireland"), date(2025, 12, 1),
-         ["subprocessors.yml:34: 'location' of subprocessor 'Gamma Search Co.' changed from 'United States "
-          "(Virginia)' to 'Ireland' after it was announced; announcements are kept as published: announce a new "
-          "change instead"]),
+        (
+            lambda t: t.replace("location: United States (Virginia)", "location: Ireland"),
+            date(2025, 12, 1),
+            [
+                "subprocessors.yml:34: 'location' of subprocessor 'Gamma Search Co.' changed from 'United States "
+                "(Virginia)' to 'Ireland' after it was announced; announcements are kept as published: announce a new "
+                "change instead"
+            ],
+        ),
         (lambda t: t.replace("location: United States (Virginia)", "location: Ireland"), date(2025, 8, 31), []),
-        (lambda t: t.replace("    starts: 2025-12-08\n", "    starts: 2025-12-08\n    withdrawn: 2025-11-20\n"),
-         date(2025, 12, 1), []),
-        (lambda t: t.replace("ends: 2025-10-20", "ends: 2025-11-20"), date(2025, 12, 1),
-         ["subprocessors.yml:22: 'ends' of subprocessor 'Beta Mail, Inc.' changed from '2025-10-20' to "
-          "'2025-11-20' after it was announced; announcements are kept as published: announce a new change instead"]),
+        (
+            lambda t: t.replace("    starts: 2025-12-08\n", "    starts: 2025-12-08\n    withdrawn: 2025-11-20\n"),
+            date(2025, 12, 1),
+            [],
+        ),
+        (
+            lambda t: t.replace("ends: 2025-10-20", "ends: 2025-11-20"),
+            date(2025, 12, 1),
+            [
+                "subprocessors.yml:22: 'ends' of subprocessor 'Beta Mail, Inc.' changed from '2025-10-20' to "
+                "'2025-11-20' after it was announced; "
+                "announcements are kept as published: announce a new change instead"
+            ],
+        ),
     ],
-    ids=["unchanged", "announced-entry-edited", "edited-before-announcement", "withdrawal-added-later",
-         "announced-end-moved"],
+    ids=[
+        "unchanged",
+        "announced-entry-edited",
+        "edited-before-announcement",
+        "withdrawal-added-later",
+        "announced-end-moved",
+    ],
 )
 def test_announcements_are_kept_as_published(edit, published_by: date, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     after, problems = parse(edit(SAMPLE.read_text(encoding="utf-8")))
@@ -472,11 +564,8 @@ def balanced(html: str) -> list[str]:
 def test_the_page_inside_the_objection_window_shows_the_days_left_and_its_links() -> None:
     html = render_register_page(sample(), date(2025, 9, 10), **HREFS)
     balanced(html)
-    assert (
-        'The objection window closes on <time datetime="2025-09-16">September 16, 2025</time> (7 days left).'
-        in html
-    )
-    assert 'Replacing <strong>Beta Mail, Inc.</strong> with <strong>Delta Messaging, Inc.</strong>' in html
+    assert 'The objection window closes on <time datetime="2025-09-16">September 16, 2025</time> (7 days left).' in html
+    assert "Replacing <strong>Beta Mail, Inc.</strong> with <strong>Delta Messaging, Inc.</strong>" in html
     assert 'data-amend-effective="2025-09-17"' in html  # a stale build says the window has closed
     assert 'href="../baa/#subcontractors"' in html
     assert 'href="../baa/feed.xml"' in html and 'href="../baa/calendar.ics"' in html
@@ -512,8 +601,12 @@ def test_the_history_lists_every_published_change_with_an_anchor_newest_first() 
     html = render_register_page(sample(), date(2025, 10, 25), **HREFS)
     history = html.split('id="history"')[1]
     assert re.findall(r'<tr id="change-([a-z0-9-]+)"', history) == [
-        "beta-mail-inc-removed", "gamma-search-co-added", "delta-messaging-inc-added",
-        "epsilon-analytics-inc-withdrawn", "epsilon-analytics-inc-added", "alpha-hosting-llc-added",
+        "beta-mail-inc-removed",
+        "gamma-search-co-added",
+        "delta-messaging-inc-added",
+        "epsilon-analytics-inc-withdrawn",
+        "epsilon-analytics-inc-added",
+        "alpha-hosting-llc-added",
         "beta-mail-inc-added",
     ]
     assert "Withdrew the addition of <strong>Epsilon Analytics, Inc.</strong>" in history
@@ -529,9 +622,11 @@ def test_the_page_shows_the_list_once_pending_changes_take_effect_as_a_redline()
 
 
 def test_register_text_is_escaped_everywhere_on_the_page() -> None:
-    text = SAMPLE.read_text(encoding="utf-8").replace(
-        "name: Gamma Search Co.", "name: \"Gamma <script>alert('x')</script> & Co\""
-    ).replace("location: United States (Virginia)", 'location: "<img src=x onerror=alert(1)>"')
+    text = (
+        SAMPLE.read_text(encoding="utf-8")
+        .replace("name: Gamma Search Co.", "name: \"Gamma <script>alert('x')</script> & Co\"")
+        .replace("location: United States (Virginia)", 'location: "<img src=x onerror=alert(1)>"')
+    )
     register, problems = parse(text)
     assert problems == [] and register is not None
     hrefs = {**HREFS, "feed_href": 'feed.xml"><script>'}
@@ -594,20 +689,29 @@ REG = "urn:amend:security/subprocessors/{}:{}"
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("before-announcement-2025-08-31", [
-            REG.format("epsilon-analytics-inc-added", "announced"),
-            REG.format("epsilon-analytics-inc-withdrawn", "announced"),
-        ]),
-        ("inside-objection-window-2025-09-10", [
-            REG.format("gamma-search-co-added", "announced"),
-            REG.format("delta-messaging-inc-added", "announced"),
-            REG.format("beta-mail-inc-removed", "announced"),
-        ]),
-        ("after-objection-window-2025-09-20", [
-            REG.format("gamma-search-co-added", "objection-window-closed"),
-            REG.format("delta-messaging-inc-added", "objection-window-closed"),
-            REG.format("gamma-search-co-added", "announced"),
-        ]),
+        (
+            "before-announcement-2025-08-31",
+            [
+                REG.format("epsilon-analytics-inc-added", "announced"),
+                REG.format("epsilon-analytics-inc-withdrawn", "announced"),
+            ],
+        ),
+        (
+            "inside-objection-window-2025-09-10",
+            [
+                REG.format("gamma-search-co-added", "announced"),
+                REG.format("delta-messaging-inc-added", "announced"),
+                REG.format("beta-mail-inc-removed", "announced"),
+            ],
+        ),
+        (
+            "after-objection-window-2025-09-20",
+            [
+                REG.format("gamma-search-co-added", "objection-window-closed"),
+                REG.format("delta-messaging-inc-added", "objection-window-closed"),
+                REG.format("gamma-search-co-added", "announced"),
+            ],
+        ),
     ],
 )
 def test_the_feed_has_an_entry_per_announced_change_and_per_end_of_an_objection_window(
@@ -647,11 +751,11 @@ def test_register_entries_never_change_once_published() -> None:
 
 
 def test_without_a_site_url_register_links_are_relative_to_the_feed() -> None:
-    feed = parsed(
-        feed_of(date(2025, 9, 10), ""), location="https://mirror.example.org/legal/security/baa/feed.xml"
-    )
+    feed = parsed(feed_of(date(2025, 9, 10), ""), location="https://mirror.example.org/legal/security/baa/feed.xml")
     entry = next(e for e in feed.entries if e.id == "urn:amend:security/subprocessors/gamma-search-co-added:announced")
-    assert entry.links[0].href == "https://mirror.example.org/legal/security/subprocessors/#change-gamma-search-co-added"
+    assert (
+        entry.links[0].href == "https://mirror.example.org/legal/security/subprocessors/#change-gamma-search-co-added"
+    )
     assert entry.links[1].href == "https://mirror.example.org/legal/security/baa/#subcontractors"
 
 
@@ -665,18 +769,24 @@ def test_the_feed_is_updated_by_its_newest_entry_of_either_kind() -> None:
     ("as_of", "expected"),
     [
         (date(2025, 8, 31), []),
-        (date(2025, 9, 10), [
-            ("delta-messaging-inc-added:objection-window-end", date(2025, 9, 16)),
-            ("gamma-search-co-added:objection-window-end", date(2025, 9, 16)),
-            ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
-            ("gamma-search-co-added:starts", date(2025, 10, 6)),
-            ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
-        ]),
-        (date(2025, 9, 20), [
-            ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
-            ("gamma-search-co-added:starts", date(2025, 10, 6)),
-            ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
-        ]),
+        (
+            date(2025, 9, 10),
+            [
+                ("delta-messaging-inc-added:objection-window-end", date(2025, 9, 16)),
+                ("gamma-search-co-added:objection-window-end", date(2025, 9, 16)),
+                ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
+                ("gamma-search-co-added:starts", date(2025, 10, 6)),
+                ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
+            ],
+        ),
+        (
+            date(2025, 9, 20),
+            [
+                ("delta-messaging-inc-added:starts", date(2025, 10, 6)),
+                ("gamma-search-co-added:starts", date(2025, 10, 6)),
+                ("beta-mail-inc-removed:ends", date(2025, 10, 20)),
+            ],
+        ),
     ],
 )
 def test_the_calendar_has_starts_ends_and_each_open_objection_window_s_last_day(
@@ -695,7 +805,8 @@ def test_the_calendar_has_starts_ends_and_each_open_objection_window_s_last_day(
 
 def test_the_objection_event_is_a_whole_day_stamped_with_the_announcement() -> None:
     event = next(
-        e for e in events(calendar_of(date(2025, 9, 10)))
+        e
+        for e in events(calendar_of(date(2025, 9, 10)))
         if str(e["UID"]) == "urn:amend:security/subprocessors/gamma-search-co-added:objection-window-end"
     )
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(days=1)

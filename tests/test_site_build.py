@@ -142,11 +142,13 @@ def test_checksums_are_of_the_bytes_written(site: Path) -> None:
         word = revision["docx"]
         assert word["url"] == f"https://trust.example.test/security/baa/{revision['id']}.docx"
         assert hashlib.sha256((base / f"{revision['id']}.docx").read_bytes()).hexdigest() == word["sha256"]
-        if revision["redline"] is not None:
-            pair = f"{revision['redline']['from']}...{revision['id']}"
-            for kind in ("pdf", "docx"):
-                data = (base / "compare" / f"{pair}.{kind}").read_bytes()
-                assert revision["redline"][kind]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert versions["redlines"]
+    for redline in versions["redlines"]:
+        pair = f"{redline['from']}...{redline['to']}"
+        for kind in ("pdf", "docx"):
+            data = (base / "compare" / f"{pair}.{kind}").read_bytes()
+            assert redline[kind]["url"] == f"https://trust.example.test/security/baa/compare/{pair}.{kind}"
+            assert redline[kind]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def test_every_pdf_link_has_a_word_link_beside_it(site: Path) -> None:
@@ -249,10 +251,13 @@ def test_search_finds_revisions_but_not_their_redlines(site: Path) -> None:
 def test_redlines_from_the_cache_are_the_redlines_computed_afresh(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert build(tmp_path / "fresh", "2025-12-01", cache=cache).returncode == 0
-    assert sorted(p.suffix for p in (cache / "redline").iterdir()) == [".json"] * 3, "one entry per compare page"
+    entries = sorted(p.suffix for p in (cache / "redline").iterdir())
+    assert entries == [".json"] * 5, "one entry per compare page (3) and per adjacent pair's clause steps (2)"
     assert build(tmp_path / "cached", "2025-12-01", cache=cache).returncode == 0
-    pages = sorted((tmp_path / "fresh" / "site" / "security" / "baa" / "compare").rglob("*.html"))
-    assert len(pages) == 4
+    section = tmp_path / "fresh" / "site" / "security" / "baa"
+    pages = sorted([*(section / "compare").rglob("*.html"), *(section / "clauses").rglob("*.html")])
+    clause_pages = [folder for folder in (section / "clauses").iterdir() if folder.is_dir()]
+    assert clause_pages and len(pages) == 4 + 1 + len(clause_pages), "4 compare pages, the clause index, each clause"
     for page in pages:
         again = tmp_path / "cached" / "site" / page.relative_to(tmp_path / "fresh" / "site")
         assert again.read_bytes() == page.read_bytes(), page.name
@@ -279,3 +284,20 @@ def test_a_withdrawn_revision_keeps_its_page_and_never_takes_effect(tmp_path: Pa
     assert "2025-12-15:withdrawn</id>" in feed and "2025-12-15:in-force" not in feed
     calendar = (base / "calendar.ics").read_text()
     assert calendar.count("STATUS:CANCELLED") == 2
+
+
+def test_versions_json_and_the_history_page_give_the_days_each_revision_is_in_force(site: Path) -> None:
+    versions = json.loads((site / "security/baa/versions.json").read_text())
+    assert [(r["id"], r["in_force_from"], r["in_force_until"]) for r in versions["revisions"]] == [
+        ("2025-01-10", "2025-01-10", "2025-05-31"),
+        ("2025-06-01", "2025-06-01", "2025-12-14"),
+        ("2025-12-15", "2025-12-15", None),
+    ]
+    history = (site / "security/baa/history/index.html").read_text()
+    assert 'form class="amend-on-date__form" data-amend-on-date action="#amend-periods" method="get"' in history
+    assert (
+        '<tr data-amend-from="2025-01-10" data-amend-until="2025-05-31" data-amend-revision="2025-01-10" '
+        'data-amend-href="../2025-01-10/">'
+    ) in history
+    june_to_december = '<time datetime="2025-06-01">June 1, 2025</time> \u2013 <time datetime="2025-12-14">'
+    assert june_to_december + "December 14, 2025</time> (197 days)" in history

@@ -364,3 +364,68 @@ def test_an_upcoming_amendment_in_a_valid_set_has_the_full_notice_window_on_ever
             if entry.id != revisions[0].id:
                 assert entry.revision.notice_days >= notice_days
                 assert entry.previous is not None
+
+
+# --- the agreement on any date (periods in force) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day", "expected"),
+    [
+        ("2025-12-01", "2024-02-29", None),  # before the first revision took effect
+        ("2025-12-01", "2024-03-01", "2024-03-01"),  # the first day of the first
+        ("2025-12-01", "2025-03-03", "2024-03-01"),
+        ("2025-12-01", "2025-04-14", "2024-03-01"),  # the last day before the second took effect
+        ("2025-12-01", "2025-04-15", "2025-04-15"),
+        ("2025-12-01", "2025-10-17", "2025-10-17"),
+        ("2025-12-01", "2031-01-01", "2025-10-17"),  # no later revision is published: the newest binds on
+        ("2025-10-01", "2025-10-20", "2025-10-17"),  # upcoming: it will bind from its effective date
+        ("2025-09-01", "2025-10-20", "2025-04-15"),  # THIRD is a draft on 2025-09-01: nobody knows of it yet
+    ],
+)
+def test_in_force_on_names_the_published_revision_that_binds_that_day(
+    as_of: str, day: str, expected: str | None
+) -> None:
+    period = build_timeline(SAMPLE, D(as_of)).in_force_on(D(day))
+    assert (period.entry.id if period else None) == expected
+
+
+def test_periods_run_from_effective_to_the_day_before_the_next_takes_effect() -> None:
+    periods = build_timeline(SAMPLE, D("2025-12-01")).periods()
+    assert [(p.entry.id, p.start, p.end, p.days) for p in periods] == [
+        ("2024-03-01", D("2024-03-01"), D("2025-04-14"), 410),
+        ("2025-04-15", D("2025-04-15"), D("2025-10-16"), 185),
+        ("2025-10-17", D("2025-10-17"), None, None),
+    ]
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(min_value=31, max_value=400), min_size=1, max_size=6), st.integers(0, 3000))
+def test_every_day_from_the_first_effective_date_has_exactly_one_revision_in_force(
+    gaps: list[int], offset: int
+) -> None:
+    start = D("2020-01-01")
+    revisions, effective = [], start
+    for index, gap in enumerate(gaps):
+        posted = effective if index == 0 else effective + timedelta(days=gap - 31)
+        effective = posted if index == 0 else posted + timedelta(days=31)
+        revisions.append(revision(effective.isoformat(), posted, effective))
+    timeline = build_timeline(revisions, D("2040-01-01"))
+    day = start + timedelta(days=offset)
+    covering = [p for p in timeline.periods() if p.contains(day)]
+    assert len(covering) == 1
+    expected = max((r for r in revisions if r.effective <= day), key=lambda r: r.effective).id
+    assert covering[0].entry.id == expected
+
+
+def test_a_withdrawn_revision_has_no_days_in_force_and_ends_nothing() -> None:
+    from amend.model import Withdrawal
+
+    withdrawn = {THIRD.id: Withdrawal(THIRD.id, D("2025-09-20"), "Called off.")}
+    timeline = build_timeline(SAMPLE, D("2025-12-01"), withdrawals=withdrawn)
+    assert [(p.entry.id, p.end) for p in timeline.periods()] == [
+        ("2024-03-01", D("2025-04-14")),
+        ("2025-04-15", None),
+    ]
+    period = timeline.in_force_on(D("2025-11-01"))
+    assert period is not None and period.entry.id == "2025-04-15"

@@ -20,7 +20,7 @@ from .problems import Problem, render_problems
 from .publication import load_site_register, load_site_withdrawals
 from .revisions import load_revisions
 from .settings import AS_OF_VARIABLE, Settings, first_date, load_settings
-from .timeline import build_timeline, plural_days
+from .timeline import Timeline, build_timeline, plural_days
 from .zone import UTC_ZONE, Zone
 
 
@@ -118,6 +118,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print(render_problems(problems))
         return 1
     timeline = build_timeline(loaded.revisions, as_of, settings.notice_days, withdrawals)
+    if args.on is not None:
+        return print_in_force_on(timeline, parse_date_argument(args.on, "--on"), args.format)
     rows = [
         {
             "id": e.id,
@@ -155,6 +157,38 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def print_in_force_on(timeline: Timeline, day: date, style: str) -> int:
+    """``amend status --on D``: the published revision that binds on D, as the history page's date form says."""
+    period = timeline.in_force_on(day)
+    if style == "json":
+        record = {
+            "as_of": timeline.as_of.isoformat(),
+            "on": day.isoformat(),
+            "in_force": period.entry.id if period else None,
+            "in_force_from": period.start.isoformat() if period else None,
+            "in_force_until": period.end.isoformat() if period and period.end else None,
+        }
+        print(json.dumps(record, indent=2))
+        return 0
+    print(describe_in_force_on(timeline, day))
+    return 0
+
+
+def describe_in_force_on(timeline: Timeline, day: date) -> str:
+    """One sentence: which revision binds on ``day``, from when until when, as published on the as-of date."""
+    period = timeline.in_force_on(day)
+    verb = "was" if day < timeline.as_of else "is" if day == timeline.as_of else "will be"
+    if period is None:
+        first = timeline.published[0].revision if timeline.published else None
+        after = f"; the first, {first.id}, takes effect on {first.effective}" if first else ""
+        return f"No revision {verb} in force on {day}{after} (as published on {timeline.as_of})."
+    until = f"until {period.end}" if period.end is not None else "with no later revision published yet"
+    return (
+        f"On {day} revision {period.entry.id} {verb} in force: from {period.start} {until} "
+        f"(as published on {timeline.as_of})."
+    )
+
+
 # --- the parser --------------------------------------------------------------------------------
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -174,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="every revision with its status, dates and notice given")
     status.add_argument("--as-of")
+    status.add_argument("--on", help="only say which published revision binds on this date (YYYY-MM-DD)")
     status.add_argument("--format", choices=["text", "json"], default="text")
     status.set_defaults(handler=cmd_status)
 
@@ -220,8 +255,8 @@ def _load_extensions() -> None:
 
 # Modules that register commands when imported (kept in one list so the order of --help is stable):
 # cli_diff (diff), cli_new (new), cli_history (history checks of `check`, pr-report), cli_pdf (pdf),
-# cli_notice (notice, and the notice lines of `check` and pr-report).
-COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice"]
+# cli_notice (notice, and the notice lines of `check` and pr-report), cli_verify (verify).
+COMMAND_MODULES: list[str] = ["cli_diff", "cli_new", "cli_history", "cli_pdf", "cli_notice", "cli_verify"]
 
 
 if __name__ == "__main__":

@@ -56,13 +56,14 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     new = resolve_document(args.new, settings)
     diff = diff_documents(old, new)
     if args.format == "json":
-        sys.stdout.write(to_json(diff))
+        output = to_json(diff)
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(diff))
+        output = render_markdown(diff)
     elif args.format == "html":
-        sys.stdout.write(render_html(diff, old_href=f"../{diff.old_id}/", new_href=f"../{diff.new_id}/"))
+        output = render_html(diff, old_href=f"../{diff.old_id}/", new_href=f"../{diff.new_id}/")
     else:
-        sys.stdout.write(render_text(diff, color=wants_color()))
+        output = render_text(diff, color=wants_color())
+    sys.stdout.write(output)
     return 0
 
 

@@ -34,7 +34,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .align import SAME_TITLE_OTHER_LEVEL, SIMILAR, Keys, align_clauses, may_pair_by_content, title_key
-from .clauses import plain_text
 from .flags import (
     Flag,
     FlagKind,
@@ -675,7 +674,7 @@ def _preamble_clause(text: str) -> Clause:
         number=None,
         title="",
         source=text,
-        text=plain_text(text),
+        text=text,
         line=0,
         level=0,
     )

@@ -287,9 +287,18 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+>=])")
 
 
+_REFERENCE = re.compile(r"([@#])(?=\w)")
+
+
 def md_escape(text: str) -> str:
-    """Revision text made inert in GitHub Markdown: HTML escaped, Markdown punctuation backslashed."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
+    """Revision text made inert in GitHub Markdown, the one escaper of every Markdown output.
+
+    HTML escaped, Markdown punctuation backslashed, and no ``@mention`` or
+    ``#123`` reference: a zero-width space after ``@`` and ``#`` keeps GitHub
+    from notifying a user or linking an issue from revision text.
+    """
+    escaped = _REFERENCE.sub("\\1\u200b", text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escape(escaped, quote=False))
     escaped = escaped.replace("\n", " ")
     return _MD_LINE_START.sub(
         lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", escaped
@@ -493,6 +502,13 @@ def render_html(diff: DocumentDiff, old_href: str = "", new_href: str = "") -> s
     out.append("</div>")
     out.append("</div>")
     return "\n".join(out) + "\n"
+
+
+def render_entry_html(
+    entry: ClauseDiff, diff: DocumentDiff, old_href: str, new_href: str, where: dict[str, str] | None = None
+) -> str:
+    """One clause's inline redline, as on the compare page (a clause history page shows them one by one)."""
+    return _html_entry(entry, old_href, new_href, 0, diff, destinations(diff) if where is None else where)
 
 
 _HTML_LEGEND = (

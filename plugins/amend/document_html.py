@@ -1,11 +1,14 @@
 """A document's clause tree → sanitised HTML, the one rendering the page and the PDF share.
 
-Python-Markdown renders the body with raw HTML switched off (it shows as text),
-then a tree processor wraps every heading clause in a ``<section>`` carrying the
-clause's permanent id, puts the number in its own span, and gives sub-clauses
-(labelled paragraphs and items, numbered items, table rows) their ids. nh3
-sanitises the result as a second line of defence (no event attributes, no
-``javascript:`` links). Pure: text in, text out.
+The element tree comes from :func:`amend.clauses.build_document`, the one
+parse (raw HTML switched off: it shows as text) that the clause tree, the
+checks and the redline read too. Here attribute-list attributes are dropped
+(classes and styles would change what the page shows and the redline does
+not), every heading clause is wrapped in a ``<section>`` carrying the
+clause's permanent id with its number in its own span, and sub-clauses
+(labelled paragraphs and items, numbered items, table rows) get their ids.
+nh3 sanitises the result as a second line of defence (no event attributes,
+no ``javascript:`` links). Pure: text in, text out.
 """
 
 from __future__ import annotations
@@ -13,18 +16,14 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections import deque
 from dataclasses import dataclass
 
-import markdown
 import nh3
-from markdown.treeprocessors import Treeprocessor
 
-from .clauses import ATTRIBUTE_ID, heading_lines, split_number
+from .clauses import EXTENSIONS, NUMBER, build_document
 from .model import Clause, ClauseKind, Document
 
-EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "def_list"]
-_LETTERED = re.compile(r"^\(?[a-zA-Z]{1,4}[.)]\s")
+__all__ = ["EXTENSIONS", "escape", "render_document_html", "toc_entries"]
 
 ALLOWED_TAGS = {
     "a",
@@ -102,14 +101,24 @@ def toc_entries(document: Document) -> tuple[TocEntry, ...]:
 
 
 def render_document_html(document: Document) -> str:
-    """The body of ``document`` as a sanitised HTML fragment with clause sections and ids."""
-    sections = [c for c in document.walk() if c.kind is ClauseKind.SECTION]
-    source = _rewrite_headings(document, sections)
-    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-    md.preprocessors.deregister("html_block")  # raw HTML shows as text, never as markup
-    md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_ClauseTreeprocessor(md, sections), "amend-clauses", 5)
-    rendered = md.convert(source)
+    """The body of ``document`` as a sanitised HTML fragment with clause sections and ids.
+
+    The body is parsed by :func:`amend.clauses.build_document`, the very parse
+    the clause tree, the checks and the redline read; the elements it made the
+    clauses of get the clauses' ids here, so page, PDF and redline cannot
+    disagree on what a clause is or says.
+    """
+    built = build_document(document.body, document.id, document.body_line, document.title)
+    root = built.parsed.root
+    _strip_attributes(root)
+    for element in [built.title_heading, *built.anchors]:
+        if element is not None:
+            root.remove(element)  # pages and PDFs print the title themselves; anchors are ids, not text
+    for clause_id, element in built.elements.items():
+        if element.tag not in _HEADINGS:
+            element.set("id", clause_id)
+    _wrap_sections(root, {id(heading): clause for clause, heading in built.sections})
+    rendered = built.parsed.serialize(root)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -120,131 +129,113 @@ def render_document_html(document: Document) -> str:
     )
 
 
-def _rewrite_headings(document: Document, sections: list[Clause]) -> str:
-    """Give every heading clause an explicit ``{#id}`` so the tree processor can find it.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_KEPT = {"href", "src", "alt", "start"}
+_FOOTNOTE_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
+_ALIGN = re.compile(r"text-align: ?(left|right|center);?")
 
-    The parser and this function walk the same ATX headings in the same order; a
-    leading level-1 title heading (not a clause) is dropped: pages and PDFs print
-    the title themselves.
+
+def _strip_attributes(root: etree.Element) -> None:
+    """Drop what attribute lists wrote (classes, styles, ids, titles): only Markdown's own attributes stay.
+
+    A class or a style is not text and would change what a reader sees on one
+    surface only (hidden on the page, shown in the redline); the dialect check
+    refuses them, and a file that is only rendered gets none of them.
     """
-    lines = document.body.split("\n")
-    headings = heading_lines(document.body)
-    by_line = {c.line: c for c in sections}
-    for index, level, raw in headings:
-        clause = by_line.get(document.body_line + index)
-        if clause is None:
-            if level == 1:
-                lines[index] = ""
+    for element in root.iter():
+        for name in list(element.attrib):
+            value = element.attrib[name]
+            keep = (
+                name in _KEPT
+                or (name == "class" and value in _FOOTNOTE_CLASSES)
+                or (name == "id" and value.startswith(("fn:", "fnref:")))
+                or (name == "style" and element.tag in ("td", "th") and _ALIGN.fullmatch(value) is not None)
+            )
+            if not keep:
+                del element.attrib[name]
+
+
+def _wrap_sections(root: etree.Element, clauses: dict[int, Clause]) -> None:
+    """Wrap every heading clause and what follows it in a ``<section>`` carrying the clause's id."""
+    children = list(root)
+    for child in children:
+        root.remove(child)
+    stack: list[tuple[int, etree.Element]] = [(0, root)]
+    trailing: list[etree.Element] = []
+    for element in children:
+        clause = clauses.get(id(element))
+        if clause is not None:
+            level = int(element.tag[1])
+            while stack[-1][0] >= level:
+                stack.pop()
+            section = etree.SubElement(stack[-1][1], "section")
+            section.set("id", clause.id)
+            section.set("class", f"amend-clause amend-level-{level}")
+            element.set("class", "amend-heading")
+            heading_id = f"{clause.id}--heading"
+            element.set("id", heading_id)
+            section.set("aria-labelledby", heading_id)
+            _decorate_heading(element, clause)
+            section.append(element)
+            stack.append((level, section))
             continue
-        text = ATTRIBUTE_ID.sub("", raw).strip()
-        if clause.number is not None:
-            # The printed number goes in its own span; strip it from the heading text.
-            text = _strip_number(text)
-        lines[index] = f"{'#' * level} {text} {{#{clause.id}}}"
-    return "\n".join(lines)
+        if element.tag == "div" and element.get("class") == "footnote":
+            trailing.append(element)
+            continue
+        stack[-1][1].append(element)
+    for element in trailing:
+        root.append(element)
 
 
-def _strip_number(heading: str) -> str:
-    _, title = split_number(heading)
-    return title
-
-
-class _ClauseTreeprocessor(Treeprocessor):
-    """Wraps heading clauses in sections and gives sub-clauses their ids."""
-
-    def __init__(self, md: markdown.Markdown, sections: list[Clause]) -> None:
-        super().__init__(md)
-        self.by_id = {c.id: c for c in sections}
-
-    def run(self, root: etree.Element) -> None:
-        children = list(root)
-        for child in children:
-            root.remove(child)
-        stack: list[tuple[int, etree.Element, Clause | None, deque[Clause]]] = [(0, root, None, deque())]
-        trailing: list[etree.Element] = []
-        for element in children:
-            clause = self._clause_of(element)
-            if clause is not None:
-                level = int(element.tag[1])
-                while stack[-1][0] >= level:
-                    stack.pop()
-                section = etree.SubElement(stack[-1][1], "section")
-                section.set("id", clause.id)
-                section.set("class", f"amend-clause amend-level-{level}")
-                del element.attrib["id"]
-                element.set("class", "amend-heading")
-                heading_id = f"{clause.id}--heading"
-                element.set("id", heading_id)
-                section.set("aria-labelledby", heading_id)
-                self._decorate_heading(element, clause)
-                section.append(element)
-                subs = deque(c for c in clause.children if c.kind is not ClauseKind.SECTION)
-                stack.append((level, section, clause, subs))
-                continue
-            if element.tag == "div" and "footnote" in (element.get("class") or ""):
-                trailing.append(element)
-                continue
-            parent, subs = stack[-1][1], stack[-1][3]
-            self._mark_sub_clauses(element, subs)
-            parent.append(element)
-        for element in trailing:
-            root.append(element)
-
-    def _clause_of(self, element: etree.Element) -> Clause | None:
-        if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            return self.by_id.get(element.get("id") or "")
-        return None
-
-    def _decorate_heading(self, element: etree.Element, clause: Clause) -> None:
-        if clause.number is not None:
+def _decorate_heading(element: etree.Element, clause: Clause) -> None:
+    """The printed number in its own span (taken from the heading's text), and a permalink."""
+    if clause.number is not None:
+        lead = (element.text or "").lstrip()
+        match = NUMBER.match(lead)
+        rest: str | None = None
+        if match and match.group(1).rstrip(".") == clause.number:
+            rest = match.group(2)
+        elif lead.strip() in (clause.number, clause.printed_number, f"{clause.number}."):
+            rest = ""
+        if rest is not None:
             number = etree.Element("span", {"class": "amend-number"})
             number.text = clause.printed_number
-            number.tail = " " + (element.text or "")
+            number.tail = " " + rest
             element.text = None
             element.insert(0, number)
-        link = etree.SubElement(element, "a", {"class": "amend-permalink", "href": f"#{clause.id}"})
-        link.set("aria-label", f"Link to clause {clause.label}")
-        link.text = "#"
-
-    def _mark_sub_clauses(self, element: etree.Element, subs: deque[Clause]) -> None:
-        """Match block elements to the section's sub-clauses in document order."""
-        if not subs:
-            return
-        if element.tag == "p":
-            kind = ClauseKind.LABELLED if _opens_with_strong(element) else None
-            if kind is None and _LETTERED.match(_text_start(element)):
-                kind = ClauseKind.ITEM
-            if kind is not None and subs[0].kind is kind:
-                element.set("id", subs.popleft().id)
-            return
-        if element.tag in ("ol", "ul"):
-            for item in element.findall("li"):
-                if not subs:
-                    return
-                labelled = _opens_with_strong(item) or (
-                    len(item) and item[0].tag == "p" and _opens_with_strong(item[0])
-                )
-                wanted = ClauseKind.LABELLED if labelled else ClauseKind.ITEM if element.tag == "ol" else None
-                if subs[0].kind is wanted:
-                    item.set("id", subs.popleft().id)
-            return
-        if element.tag == "table":
-            body = element.find("tbody")
-            rows = body.findall("tr") if body is not None else []
-            if rows and subs[0].kind is ClauseKind.ROW:
-                for row in rows:
-                    if subs and subs[0].kind is ClauseKind.ROW:
-                        row.set("id", subs.popleft().id)
-
-
-def _opens_with_strong(element: etree.Element) -> bool:
-    return not (element.text or "").strip() and len(element) > 0 and element[0].tag in ("strong", "b")
-
-
-def _text_start(element: etree.Element) -> str:
-    return (element.text or "").lstrip()
+    link = etree.SubElement(element, "a", {"class": "amend-permalink", "href": f"#{clause.id}"})
+    link.set("aria-label", f"Link to clause {clause.label}")
+    link.text = "#"
 
 
 def escape(text: str) -> str:
     """HTML-escape revision text shown outside the Markdown renderer."""
     return html.escape(text, quote=True)
+
+
+def find_element(html: str, element_id: str) -> tuple[int, int, int, int] | None:
+    """Where the element with ``id`` is in rendered HTML: (start, end of its start tag, start of its end tag, end).
+
+    Works on this module's sanitised output, where every ``<`` opens a tag
+    (text is escaped), so counting the element's own tag name finds its end.
+    """
+    match = re.search(rf'<([a-z][a-z0-9]*)\b[^>]*?\sid="{re.escape(escape(element_id))}"', html)
+    if match is None:
+        return None
+    tag = match.group(1)
+    open_end = html.index(">", match.end()) + 1
+    opening, closing = re.compile(rf"<{tag}\b"), f"</{tag}>"
+    depth, index = 1, open_end
+    while True:
+        close = html.find(closing, index)
+        if close < 0:
+            return None
+        nested = opening.search(html, index, close)
+        if nested is not None:
+            depth += 1
+            index = nested.end()
+            continue
+        depth -= 1
+        if depth == 0:
+            return match.start(), open_end, close, close + len(closing)
+        index = close + len(closing)

@@ -336,6 +336,22 @@ def party(sentence: str, at: int | None = None) -> str | None:
 WHOLE = 0.8  # share of a sentence's words inside one change for the sentence to count as added or removed
 
 
+# A link's target, as amend.clauses writes it after the link's text: " <https://…>". The redline shows a
+# changed target (SPEC "One text"); the digits of an address are no number of the agreement.
+_LINK_TARGET = re.compile(r"<[^<>\s]{1,2000}>")
+
+
+def _in_link_target(old: str, new: str, change: Change) -> bool:
+    """Whether both sides of a change lie inside link targets."""
+
+    def inside(text: str, start: int, length: int) -> bool:
+        if "<" not in text:
+            return False
+        return any(m.start() < start and start + length < m.end() for m in _LINK_TARGET.finditer(text))
+
+    return inside(old, change.old_start, len(change.old)) and inside(new, change.new_start, len(change.new))
+
+
 def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None = None) -> list[Flag]:
     """The flags of one clause's redline (``old``/``new`` are its two texts).
 
@@ -343,7 +359,7 @@ def flag_changes(old: str, new: str, pieces: Sequence[Piece], term: str | None =
     a definitions table, a labelled definition); every change in it is then a
     ``definition`` flag too.
     """
-    found = changes(pieces)
+    found = [c for c in changes(pieces) if not _in_link_target(old, new, c)]
     if not found:
         return []
     old_spans, new_spans = sentences(old), sentences(new)

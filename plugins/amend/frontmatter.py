@@ -83,6 +83,10 @@ class NodeItem:
     line: int
 
 
+MAX_YAML = 200_000  # characters of front matter or register: far more than either needs
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # SPEC "Bad input": dates outside are problems (date arithmetic stays in range)
+
+
 def compose_yaml(
     text: str,
     path: str,
@@ -99,7 +103,25 @@ def compose_yaml(
     PyYAML's own description of the problem. ``first_line`` is the file line
     of the text's first line.
     """
+    if len(text) > MAX_YAML:
+        return None, [Problem(path, first_line, f"{what} is {len(text):,} characters; the limit is {MAX_YAML:,}")]
     try:
+        # Anchors and aliases are refused before anything is built from them: a few hundred bytes of
+        # nested aliases ("billion laughs") expand to gigabytes in whoever walks the tree.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
+                mark = event.start_mark
+                line = first_line + (mark.line if mark else 0)
+                written = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
+                return None, [
+                    Problem(
+                        path,
+                        line,
+                        f"{what} uses the YAML anchor or alias '{written}', which is not allowed; "
+                        "write the value out where it is needed",
+                    )
+                ]
         return yaml.compose(text, Loader=yaml.SafeLoader), []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -167,9 +189,18 @@ def parse_date(value: object, key: str, path: str, line: int) -> tuple[date | No
             return None, [Problem(path, line, f"'{key}' is '{text}'; write dates as YYYY-MM-DD, e.g. '{fixed}'")]
         return None, [Problem(path, line, f"'{key}' is '{text}', not a date; write it as YYYY-MM-DD")]
     try:
-        return date.fromisoformat(text), []
+        parsed = date.fromisoformat(text)
     except ValueError:
         return None, [Problem(path, line, f"'{key}' is '{text}', a day that does not exist; check the month and day")]
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None, [
+            Problem(
+                path,
+                line,
+                f"'{key}' is '{text}'; a date must fall in the years {FIRST_YEAR} to {LAST_YEAR}: check the year",
+            )
+        ]
+    return parsed, []
 
 
 def closest_key(key: str, known: list[str]) -> str | None:

@@ -18,27 +18,36 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, bytes], site_url: str = "") -> bytes:
+def render_versions_json(
+    timeline: Timeline,
+    plan: SitePlan,
+    pdfs: Mapping[str, bytes],
+    site_url: str = "",
+    renderer: Mapping[str, str] | None = None,
+) -> bytes:
     """Every published revision with status, dates, page URL, and its PDF and Word files with their SHA-256.
 
-    ``pdfs`` maps site-relative paths of the PDFs and Word files to the bytes written there;
-    ``redline`` names the files of the redline from the previous revision, where published.
+    ``in_force_from`` and ``in_force_until`` are the first and last day the
+    revision binds (both inclusive; ``in_force_until`` is null while no later
+    revision is published). ``redlines`` lists the redlines the same way, each
+    as a PDF and as a Word file, so a copy of any kind can be verified from this
+    file alone.
+
+    ``pdfs`` maps site-relative paths of the PDFs and Word files to the bytes
+    written there; ``renderer`` names what made them (amend, WeasyPrint, pydyf,
+    fontTools, the font package, Pango, HarfBuzz, fontconfig:
+    :func:`amend.pdf.renderer_versions`), so anyone can set up the same and
+    check a PDF's bytes against ``SHA256SUMS`` (README "Reproducing a published
+    PDF").
     """
     urls = plan.urls
     in_force = timeline.in_force
     revisions = []
+    periods = {period.entry.id: period for period in timeline.periods()}
     for entry in timeline.published:
+        period = periods.get(entry.id)  # None: withdrawn, never in force
         rev = entry.revision
-        pdf_path = urls.pdf(rev.id)
-        pdf = pdfs.get(pdf_path)
         previous = entry.previous
-        redline = None
-        if previous is not None and plan.has_redline_pdf(previous.id, rev.id):
-            redline = {
-                "from": previous.id,
-                "pdf": _file(urls.compare_pdf(previous.id, rev.id), pdfs, site_url),
-                "docx": _file(urls.compare_docx(previous.id, rev.id), pdfs, site_url),
-            }
         revisions.append(
             {
                 "id": rev.id,
@@ -49,18 +58,28 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
                 "notice_days": rev.notice_days,
                 "superseded_by": entry.superseded_by.id if entry.superseded_by else None,
                 "superseded_on": entry.superseded_by.effective.isoformat() if entry.superseded_by else None,
+                "in_force_from": period.start.isoformat() if period is not None else None,
+                "in_force_until": period.end.isoformat() if period is not None and period.end is not None else None,
                 "summary": rev.summary,
                 "url": site_url + urls.revision(rev.id),
-                "pdf": (
-                    {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
-                ),
+                "pdf": _file(urls.pdf(rev.id), pdfs, site_url),
                 "docx": _file(urls.docx(rev.id), pdfs, site_url),
-                "redline": redline,
                 "changes_from_previous": (
                     site_url + urls.compare(previous.id, rev.id)
                     if previous is not None and plan.has_compare(previous.id, rev.id)
                     else None
                 ),
+            }
+        )
+    redlines = []
+    for pair in plan.redline_pdfs:
+        redlines.append(
+            {
+                "from": pair.old,
+                "to": pair.new,
+                "url": site_url + urls.compare(pair.old, pair.new) if plan.has_compare(pair.old, pair.new) else None,
+                "pdf": _file(urls.compare_pdf(pair.old, pair.new), pdfs, site_url),
+                "docx": _file(urls.compare_docx(pair.old, pair.new), pdfs, site_url),
             }
         )
     document = {
@@ -69,7 +88,10 @@ def render_versions_json(timeline: Timeline, plan: SitePlan, pdfs: Mapping[str, 
         "in_force": in_force.id if in_force else None,
         "upcoming": [e.id for e in timeline.upcoming],
         "revisions": revisions,
+        "redlines": redlines,
     }
+    if renderer is not None:
+        document["pdfs_made_with"] = dict(sorted(renderer.items()))
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -36,9 +36,7 @@ class _Item:
     lines: list[str] = field(default_factory=list)
 
 
-def _split(
-    lines: list[tuple[int, str]], top: bool = False
-) -> tuple[list[tuple[int, str]], list[_Item]]:
+def _split(lines: list[tuple[int, str]], top: bool = False) -> tuple[list[tuple[int, str]], list[_Item]]:
     """Lines outside the list, and the items at indent 0 with their (dedented) lines.
 
     At the top level, a paragraph that starts at the margin after a blank line

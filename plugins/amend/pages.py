@@ -15,7 +15,7 @@ from html import escape
 
 from .model import Revision, Status
 from .siteplan import Pair, SitePlan, relative_url
-from .timeline import Entry, Timeline
+from .timeline import Entry, Period, Timeline
 
 MONTHS = (
     "January",
@@ -260,6 +260,7 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
     """Every revision, newest first: status, posted, effective, superseded on, notice given, summary, links."""
     here = plan.urls.history()
     links = _Links(plan, here)
+    periods = {period.entry.id: period for period in timeline.periods()}
     items = []
     for entry in reversed(timeline.published):
         rev = entry.revision
@@ -287,6 +288,7 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
             f"<div><dt>Posted</dt><dd>{time_tag(rev.posted)}</dd></div>"
             f"<div><dt>Effective</dt><dd>{time_tag(rev.effective)}</dd></div>"
             f"<div><dt>Superseded on</dt><dd>{superseded}</dd></div>"
+            f"<div><dt>In force</dt><dd>{in_force_text(periods.get(rev.id))}</dd></div>"
             f"<div><dt>Notice given</dt><dd>{notice}</dd></div>"
             "</dl>"
             f'<p class="amend-timeline__summary">{escape(rev.summary)}</p>'
@@ -298,8 +300,71 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
         f"Every amendment is posted at least {plural(timeline.notice_days, 'day')} before it takes effect.</p>"
     )
     timeline_list = '<ol class="amend-timeline" reversed>' + "".join(items) + "</ol>"
-    return "\n".join(
-        p for p in (render_banner(timeline, plan, here), intro, timeline_list, render_subscribe(plan, here)) if p
+    parts = (
+        render_banner(timeline, plan, here),
+        intro,
+        render_on_date(timeline, plan, here),
+        timeline_list,
+        render_subscribe(plan, here),
+    )
+    return "\n".join(p for p in parts if p)
+
+
+ON_DATE_TITLE = "amend-on-date-title"
+EN_DASH = "\u2013"  # a range of dates, as typeset
+
+
+def in_force_text(period: Period | None) -> str:
+    return period_text(period) if period is not None else "never (withdrawn before it took effect)"
+
+
+def period_text(period: Period) -> str:
+    """``March 1, 2024 to April 14, 2025 (410 days)`` (an en dash between), or ``from … on`` while open-ended."""
+    if period.end is None or period.days is None:
+        return f"from {time_tag(period.start)} on, until a later revision takes effect"
+    return f"{time_tag(period.start)} {EN_DASH} {time_tag(period.end)} ({plural(period.days, 'day')})"
+
+
+def render_on_date(timeline: Timeline, plan: SitePlan, here: str) -> str:
+    """Which revision bound us on D: a date form and, always, the table of days each revision is in force.
+
+    Without JavaScript the form leads to the table, which answers the question
+    by itself; with it, the script finds the row for the date and opens that
+    revision (SPEC "The site": every page works without JavaScript).
+    """
+    links = _Links(plan, here)
+    periods = timeline.periods()
+    if not periods:
+        return ""
+    rows = []
+    for period in periods:
+        rev_id = period.entry.id
+        until = time_tag(period.end) if period.end is not None else "no later revision yet"
+        days = plural(period.days, "day") if period.days is not None else "—"
+        rows.append(
+            f'<tr data-amend-from="{period.start.isoformat()}" '
+            f'data-amend-until="{period.end.isoformat() if period.end else ""}" '
+            f'data-amend-revision="{escape(rev_id)}" data-amend-href="{links.revision(rev_id)}">'
+            f'<th scope="row"><a href="{links.revision(rev_id)}">{escape(rev_id)}</a></th>'
+            f"<td>{time_tag(period.start)}</td><td>{until}</td><td>{days}</td></tr>"
+        )
+    first = periods[0].start
+    return (
+        f'<section class="amend-on-date" aria-labelledby="{ON_DATE_TITLE}">'
+        f'<h2 id="{ON_DATE_TITLE}">The agreement on a date</h2>'
+        '<p class="amend-note">Which revision bound the parties on a given day: each revision is in force from its '
+        "effective date until the day before the next one takes effect.</p>"
+        '<form class="amend-on-date__form" data-amend-on-date action="#amend-periods" method="get">'
+        f'<label>Date <input type="date" name="on" min="{first.isoformat()}" required></label> '
+        '<button class="md-button" type="submit">Show the revision</button> '
+        '<output class="amend-on-date__answer" aria-live="polite"></output>'
+        "</form>"
+        '<div class="amend-table-wrap"><table class="amend-periods" id="amend-periods">'
+        "<caption>Days each revision is in force</caption>"
+        '<thead><tr><th scope="col">Revision</th><th scope="col">In force from</th>'
+        '<th scope="col">Until (inclusive)</th><th scope="col">Days</th></tr></thead>'
+        "<tbody>" + "".join(rows) + "</tbody></table></div>"
+        "</section>"
     )
 
 
@@ -369,6 +434,50 @@ def render_compare_page(
     return "\n".join([render_pair_picker(timeline, plan, here, Pair(old.id, new.id)), head, redline_html])
 
 
+def render_verify_page(timeline: Timeline, plan: SitePlan) -> str:
+    """``security/baa/verify/``: is this file one we published? Hashed in the reader's browser, never sent.
+
+    The script computes the file's SHA-256 with Web Crypto and looks it up in
+    ``versions.json`` (the same lookup as ``amend verify``). Without script the
+    form stays hidden and the page says how to compare a checksum by hand.
+    """
+    here = plan.urls.verify()
+    links = _Links(plan, here)
+    root = escape(relative_url(here, "index.html").removesuffix("index.html"))
+    latest = timeline.latest
+    example = f"{latest.id}.pdf" if latest is not None else "FILE.pdf"
+    return (
+        '<p class="amend-note">Were you sent a copy of the agreement or of a redline? Choose the file here to learn '
+        "whether it is one we published, and which. Your browser computes the file's SHA-256 fingerprint itself and "
+        f'looks it up in the <a href="{links.to(plan.urls.versions())}">list of published files</a>: '
+        "the file is not uploaded or sent anywhere.</p>"
+        f'<form class="amend-verify" data-amend-verify data-amend-versions="{links.to(plan.urls.versions())}" '
+        f'data-amend-root="{root}" hidden>'
+        '<div class="amend-verify__drop">'
+        '<label class="amend-verify__label" for="amend-verify-file">Choose a file to check</label>'
+        '<input type="file" id="amend-verify-file" name="file" '
+        'accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document">'
+        '<p class="amend-verify__hint">or drop it here. Nothing leaves your computer.</p>'
+        "</div>"
+        '<output class="amend-verify__answer" for="amend-verify-file" aria-live="polite"></output>'
+        "</form>"
+        '<p class="amend-note amend-verify__noscript">This check runs in your browser with JavaScript, which is off '
+        "here. You can compare the fingerprint by hand, as below.</p>"
+        '<h2 id="by-hand">Check a file by hand</h2>'
+        "<p>Compute the file's SHA-256 and look for it in "
+        f'<a href="{links.to(plan.urls.checksums())}">SHA256SUMS</a> or in '
+        f'<a href="{links.to(plan.urls.versions())}">versions.json</a>:</p>'
+        '<ul class="amend-verify__commands">'
+        f"<li>Linux: <code>sha256sum {escape(example)}</code></li>"
+        f"<li>macOS: <code>shasum -a 256 {escape(example)}</code></li>"
+        f"<li>Windows: <code>certutil -hashfile {escape(example)} SHA256</code></li>"
+        f"<li>With amend: <code>amend verify {escape(example)} --site site/</code></li>"
+        "</ul>"
+        "<p>A file that was re-saved, printed to PDF again or changed in any way has another fingerprint: "
+        f'download the original from the <a href="{links.to(plan.urls.history())}">revision history</a>.</p>'
+    )
+
+
 def page_title(kind: str, title: str, revision: str | None = None, other: str | None = None) -> str:
     if kind == "revision":
         return f"{title}, revision {revision}"
@@ -378,6 +487,12 @@ def page_title(kind: str, title: str, revision: str | None = None, other: str | 
         return f"{title}: changes from {revision} to {other}"
     if kind == "compare-index":
         return f"{title}: compare revisions"
+    if kind == "verify":
+        return f"{title}: verify your copy"
+    if kind == "clause-index":
+        return f"{title}: clause by clause"
+    if kind == "clause":
+        return f"{title}: {revision}, every revision"
     return title
 
 

@@ -11,12 +11,24 @@ font subsets.
 WeasyPrint logs instead of raising. Every warning or error that it or
 fontTools logs during a render becomes a :class:`PdfError`, and so does any
 character the bundled face has no glyph for (Pango would otherwise draw it
-silently from whatever font the machine has): a missing font, image or
-stylesheet fails the build with a message naming what is missing.
+silently from whatever font the machine has). Two kinds are told apart:
+a problem of the machine (a system library missing or too old, a font that
+cannot be instanced or subset) is a :class:`PdfEnvironmentError` that names
+the library and the command that installs it, and is the same for every
+document; anything else is a problem of the document and names it. Before
+WeasyPrint is first used, the system libraries are loaded one by one
+(:mod:`amend.syslibs`): a missing one stops the build before any PDF is tried.
+
+Only WeasyPrint's public API is used (``HTML.render``, ``URLFetcher``,
+``Document.fonts``/``write_pdf``); tests/test_pdf_environment.py checks the
+renderer messages classified here still exist in the installed WeasyPrint.
 
 Rendering is pure apart from that: no clock, no working folder, and the
 environment is only touched to set ``SOURCE_DATE_EPOCH`` for the duration of a
-render. Caching and parallel rendering live in :mod:`amend.pdfcache`.
+render, which is why a render runs only in a process's main thread (a worker
+process of :mod:`amend.pdfcache`, or the command line), never beside another
+thread that could read the environment meanwhile. Caching and parallel
+rendering live in :mod:`amend.pdfcache`.
 """
 
 from __future__ import annotations
@@ -30,18 +42,22 @@ import importlib.metadata
 import logging
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no type information
 
 from . import __version__
+from .blackline import Change
 from .model import ClauseKind, Document, Revision
+from .syslibs import find_missing, library_versions, packages
 
 FACE = "SourceSerif4 Amend"  # a private family name, so no machine font can answer to it
 FONT_FAMILY = "Source Serif 4"
@@ -59,13 +75,27 @@ PAPERS: dict[str, tuple[str, str]] = {
 # Loggers whose warnings mean the PDF is not what the sources say.
 WATCHED_LOGGERS = ("weasyprint", "fontTools")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
 class PdfError(Exception):
     """A PDF could not be rendered as the sources say; the message names what is missing and the fix."""
+
+
+class PdfEnvironmentError(PdfError):
+    """This machine cannot render any PDF exactly (a library or a font of the renderer): not one document's fault."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +163,38 @@ def fingerprint_files(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+RENDERER_DISTRIBUTIONS = ("weasyprint", "pydyf", "fonttools", "tinyhtml5", "tinycss2", FONT_DISTRIBUTION)
+
+
 def renderer_versions() -> dict[str, str]:
-    """Versions of everything that shapes the bytes of a PDF besides our own inputs."""
+    """Versions of everything that shapes the bytes of a PDF besides our own inputs.
+
+    The Python distributions (pinned by the lock files) and the system libraries
+    that lay out and subset the text (Pango, HarfBuzz, fontconfig, from the
+    Debian release): ``versions.json`` publishes them, and PDF cache keys hash them.
+    """
     return {
         "amend": __version__,
-        **{name: _distribution_version(name) for name in ("weasyprint", "pydyf", "fonttools", "tinyhtml5", "tinycss2")},
+        **{name: _distribution_version(name) for name in RENDERER_DISTRIBUTIONS},
+        **{name.lower(): version for name, version in library_versions().items()},
     }
+
+
+def check_environment() -> None:
+    """PdfEnvironmentError when a system library WeasyPrint draws text with does not load (or is too old)."""
+    missing = find_missing()
+    if missing:
+        raise PdfEnvironmentError(
+            environment_message(
+                [f"{item.library.name} ({item.library.soname}) {item.reason}" for item in missing],
+                f"install it: apt-get install {' '.join(packages(missing))} (scripts/setup does it)",
+            )
+        )
+
+
+def environment_message(problems: Sequence[str], command: str) -> str:
+    """One message for what the machine lacks: said once for the whole build, not once per PDF."""
+    return f"this machine cannot render PDFs exactly: {'; '.join(problems)}; {command}, then build again"
 
 
 def _distribution_version(name: str) -> str:
@@ -150,12 +206,13 @@ def _distribution_version(name: str) -> str:
 
 def _weasyprint() -> Any:
     """WeasyPrint, imported on first use: importing amend (``amend check``) must not need Pango."""
+    check_environment()
     try:
         import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type information
     except ModuleNotFoundError:
         raise PdfError("WeasyPrint is not installed, so no PDF can be rendered: pip install weasyprint") from None
     except OSError as error:  # cffi could not load Pango, HarfBuzz or fontconfig
-        raise PdfError(
+        raise PdfEnvironmentError(
             f"WeasyPrint cannot load the system libraries it draws text with ({error}); install Pango, "
             "e.g. on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
         ) from None
@@ -207,12 +264,14 @@ def render_redline_html(
     *,
     flags: Sequence[RedlineFlag] | None = None,
     organization: str = "",
+    changes: Sequence[Change] | None = None,
 ) -> str:
-    """The full HTML document for a redline PDF: title block, how to read the marks, the redline.
+    """The full HTML document for a redline PDF: title block, what to look at, how to read the marks, the redline.
 
-    ``diff_html`` is the web page's redline (:func:`amend.diffviews.render_html`),
-    which opens with its own list of flags; ``flags`` adds a list of ours for a
-    redline body that has none.
+    ``diff_html`` is the blackline body (:func:`amend.blackline.render_blackline`),
+    typeset like the revision's own PDF; ``flags`` are listed first and
+    ``changes``, each with the page it is on, after them. Given ``changes``, the
+    body starts on a page of its own.
     """
     title = new.title or new.document.title
     head = _head(
@@ -241,8 +300,40 @@ def render_redline_html(
         if part
     )
     review = _flags_section(flags) if flags is not None else ""
-    body = f'{review}\n{_REDLINE_LEGEND}\n<main class="amend-body amend-redline">\n{diff_html}\n</main>'
-    return _page(head, _REDLINE_OUTLINE, "amend-redline-document", titlepage, body)
+    listed = _changes_section(changes) if changes is not None else ""
+    blackline = " amend-blackline" if changes is not None else ""
+    body = (
+        f"{_REDLINE_LEGEND}\n{review}\n{listed}\n"
+        if changes is not None
+        else f"{review}\n{listed}\n{_REDLINE_LEGEND}\n"
+    ) + f'<main class="amend-body amend-redline{blackline}">\n{diff_html}\n</main>'
+    outline = _outline_css(new.document) if changes is not None else _REDLINE_OUTLINE
+    return _page(head, outline, "amend-redline-document", titlepage, body)
+
+
+def _changes_section(changes: Sequence[Change]) -> str:
+    """Every change in document order, each with the page it is on (the print stylesheet adds the number)."""
+    if not changes:
+        return (
+            '<section class="amend-changes"><h2>What changed</h2>'
+            "<p>No wording changed between the two revisions.</p></section>"
+        )
+    # A clause renumbered only because another was added or removed above it: one line for all of them.
+    renumbered = [c for c in changes if c.what == "renumbered"]
+    lines = [
+        f'<li><a href="#{_e(change.anchor)}">{_e(change.label)}: '
+        f'<span class="amend-changes__what">{_e(change.what)}</span></a></li>'
+        for change in changes
+        if change.what != "renumbered"
+    ]
+    if renumbered:
+        names = "; ".join(_e(change.label) for change in renumbered)
+        lines.append(f'<li class="amend-changes__renumbered">Renumbered, wording unchanged: {names}.</li>')
+    items = "\n".join(lines)
+    return (
+        '<section class="amend-changes"><h2>What changed, and where</h2>\n'
+        f'<ul class="amend-changes__list">\n{items}\n</ul>\n</section>'
+    )
 
 
 def _document_body(document: Document) -> str:
@@ -290,8 +381,8 @@ _REDLINE_LEGEND = (
     '<p class="amend-legend">How to read this redline: <del class="amend-rl-del">'
     '<span class="amend-rl-sr">[deleted: </span>deleted words<span class="amend-rl-sr">]</span></del> are '
     'struck through and <ins class="amend-rl-ins"><span class="amend-rl-sr">[added: </span>added words'
-    '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. Every clause is printed in '
-    "full with its status; unchanged clauses have no marks.</p>"
+    '<span class="amend-rl-sr">]</span></ins> underlined, each tagged in words. A bar in the margin marks '
+    "every changed passage; unchanged text has no marks.</p>"
 )
 # Bookmarks for the redline: one per top-level clause entry, changed or not (a run of unchanged
 # clauses may be wrapped in a fold, which print opens).
@@ -402,9 +493,10 @@ def render_redline_pdf(
     base_url: str | None = None,
     stylesheet: Path | None = None,
     fonts: FontFiles | None = None,
+    changes: Sequence[Change] | None = None,
 ) -> bytes:
     """The redline from ``old`` to ``new`` as PDF bytes (SPEC ``compare/<old>...<new>.pdf``)."""
-    document_html = render_redline_html(old, new, diff_html, flags=flags, organization=organization)
+    document_html = render_redline_html(old, new, diff_html, flags=flags, organization=organization, changes=changes)
     return render_pdf(
         document_html,
         what=f"redline {old.id}...{new.id}",
@@ -414,6 +506,30 @@ def render_redline_pdf(
         stylesheet=stylesheet,
         fonts=fonts,
     )
+
+
+# An invisible character is shown as "⟨U+202E⟩" (amend.characters); the bundled face has no "⟨⟩", so a
+# PDF prints the same marker between the single guillemets it has.
+_MARKER = re.compile(r"⟨(U\+[0-9A-F]{4,6})⟩")
+
+
+def own_files_fetcher(allowed: set[str]) -> Any:
+    """A URL fetcher that serves amend's own stylesheet and bundled font and refuses everything else.
+
+    SPEC "One text": nothing outside the document reaches a PDF: no ``file:`` of
+    the build machine (``url(file:///etc/passwd)``, ``file:///dev/zero``), no
+    network, no ``data:``. A refused URL is a WeasyPrint warning, which fails the
+    render (:func:`_raise_for_records`).
+    """
+    weasyprint = _weasyprint()
+
+    class OwnFiles(weasyprint.URLFetcher):  # type: ignore[misc,name-defined]  # WeasyPrint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.split("?")[0].split("#")[0] not in allowed:
+                raise ValueError(f"amend loads only its own stylesheet and font, not {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return OwnFiles(allowed_protocols={"file"})
 
 
 def render_pdf(
@@ -432,6 +548,7 @@ def render_pdf(
     timestamps inside the embedded fonts.
     """
     paper = check_paper(paper)
+    document_html = _MARKER.sub("\u2039\\1\u203a", document_html)  # single guillemets
     stylesheet = stylesheet or STYLESHEET
     fonts = fonts or bundled_fonts()
     for role, path in (("print stylesheet", stylesheet), ("font file", fonts.upright), ("font file", fonts.italic)):
@@ -439,22 +556,26 @@ def render_pdf(
             fix = "reinstall amend" if role == "print stylesheet" else f"reinstall {FONT_DISTRIBUTION}"
             raise PdfError(f"PDF for {what}: {role} {path} is missing; {fix}")
     css_text = _page_css(paper, fonts) + stylesheet.read_text(encoding="utf-8")
+    # The identifier hashes the fonts' names and bytes, not the folder they are installed in: the same
+    # PDF from any checkout, virtual environment or machine.
+    portable_css = css_text
+    for path in fonts.paths():
+        portable_css = portable_css.replace(path.as_uri(), path.name)
     identifier = hashlib.sha256(
-        "\0".join((document_html, css_text, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
+        "\0".join((document_html, portable_css, base_url or "", fingerprint_files(fonts.paths()))).encode("utf-8")
     ).hexdigest()[:32]
 
     weasyprint = _weasyprint()
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # see _weasyprint
+    # The page and print styles go in as the document's last <style> element (after its own, as a
+    # stylesheet passed to render() would): WeasyPrint then reads their @font-face rules with the font
+    # configuration it makes for the render, and no font class of its own has to be imported.
+    styled_html = document_html.replace("</head>", f"<style>\n{css_text}</style>\n</head>", 1)
 
     with _watched_logs() as records, _source_date_epoch(epoch):
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})  # no request leaves the machine
-        font_config = FontConfiguration()
-        css = weasyprint.CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
-        rendered = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=[css], font_config=font_config
-        )
+        fetcher = own_files_fetcher({stylesheet.as_uri(), *(path.as_uri() for path in fonts.paths())})
+        rendered = weasyprint.HTML(string=styled_html, base_url=base_url, url_fetcher=fetcher).render()
         _raise_for_records(records, what)
-        _check_glyphs(rendered, fonts, what)
+        _check_glyphs(document_html, fonts, what)
         pdf = rendered.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=identifier.encode("ascii"),
@@ -510,6 +631,10 @@ def _watched_logs() -> Iterator[list[logging.LogRecord]]:
 def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
     if not records:
         return
+    environment = environment_problems([record.getMessage().strip() for record in records])
+    if environment:
+        fixes = "; ".join(dict.fromkeys(fix for _, fix in environment))
+        raise PdfEnvironmentError(environment_message([problem for problem, _ in environment], fixes))
     messages: list[str] = []
     anchors: list[str] = []
     for record in records:
@@ -524,8 +649,11 @@ def _raise_for_records(records: list[logging.LogRecord], what: str) -> None:
             messages.append(message)
     if len(anchors) > 1:  # one broken table of contents gives a dozen of these: say it once
         listed = ", ".join(f"#{a}" for a in anchors)
-        messages.insert(0, f"links point at {listed}, which no clause or anchor of the document has; "
-                           "correct the links, or give the clauses they mean those {#id}s")
+        messages.insert(
+            0,
+            f"links point at {listed}, which no clause or anchor of the document has; "
+            "correct the links, or give the clauses they mean those {#id}s",
+        )
     elif anchors:
         messages.insert(0, explain_renderer_message(f"No anchor #{anchors[0]} for internal URI reference"))
     shown = "; ".join(messages[:6]) + (f"; and {len(messages) - 6} more" if len(messages) > 6 else "")
@@ -541,13 +669,9 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "correct the link, or give the clause it means the id {{#{x}}}",
     ),
     (
-        re.compile(r"Font-face '?(?P<x>[^']+?)'? cannot be loaded"),
-        "the font {x} could not be loaded from its file; reinstall " + FONT_DISTRIBUTION,
-    ),
-    (
         re.compile(r"Failed to load image at '?(?P<x>[^'\s]+)'?"),
-        "the image {x} could not be loaded; only local image files can be printed (no request leaves "
-        "the machine): fix the reference or remove the image",
+        "the image {x} could not be loaded; a PDF loads nothing but amend's own stylesheet and font (no "
+        "file of the machine, no request leaves it): remove the image",
     ),
     (
         re.compile(r"Relative URI reference without a base URI: (?P<x>\S+)"),
@@ -565,6 +689,59 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# What the renderer logs about the machine rather than the document: missing or old system libraries,
+# fonts that cannot be instanced or subset. Each changes the PDF's bytes (or drops what it shows), so it
+# stays fatal; it is reported once for the build, naming the library and what installs it.
+_HARFBUZZ_SUBSET = "install it: apt-get install libharfbuzz-subset0 (scripts/setup does it)"
+_REINSTALL = f"reinstall {FONT_DISTRIBUTION} and fontTools at their pinned versions (scripts/setup does it)"
+_ENVIRONMENT: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r'Using fontTools instead of HarfBuzz-Subset for font "(?P<x>[^"]*)"'),
+        "HarfBuzz-subset (libharfbuzz-subset.so.0, 4.1.0 or later) does not load, so fonts would be subset by "
+        "fontTools instead, with other bytes",
+        _HARFBUZZ_SUBSET,
+    ),
+    (
+        re.compile(r"Please install HarfBuzz version (?P<x>\S+) with harfbuzz-vector"),
+        "drawing the color font needs HarfBuzz {x} with its vector library (libharfbuzz-vector.so.0)",
+        "install libharfbuzz-vector0 from a Debian release that has HarfBuzz {x}, or use only the bundled face",
+    ),
+    (
+        re.compile(r'Unable to instantiate "(?P<x>[^"]*)" variable font'),
+        "fontTools could not make an instance of the variable font {x}",
+        _REINSTALL,
+    ),
+    (
+        re.compile(r'Unable to subset "(?P<x>[^"]*)" with HarfBuzz'),
+        "HarfBuzz-subset could not subset the font {x}",
+        _REINSTALL,
+    ),
+    (
+        re.compile(r'Unable to subset "(?P<x>[^"]*)" with fontTools'),
+        "fontTools could not subset the font {x}",
+        _REINSTALL,
+    ),
+    (
+        re.compile(r"Font-face '?(?P<x>[^']+?)'? cannot be loaded"),
+        "the font {x} could not be loaded from its file",
+        _REINSTALL,
+    ),
+)
+
+
+def environment_problems(messages: Sequence[str]) -> list[tuple[str, str]]:
+    """The renderer messages that are about the machine: (what is wrong, what fixes it), each once."""
+    found: list[tuple[str, str]] = []
+    for message in messages:
+        for pattern, explanation, fix in _ENVIRONMENT:
+            match = pattern.search(message)
+            if match:
+                problem = (explanation.format(x=match.group("x")), fix.format(x=match.group("x")))
+                if problem not in found:
+                    found.append(problem)
+    return found
+
+
 def explain_renderer_message(message: str) -> str:
     """A WeasyPrint log message turned into what went wrong and the fix (the raw message when unknown)."""
     for pattern, explanation in _EXPLANATIONS:
@@ -576,7 +753,16 @@ def explain_renderer_message(message: str) -> str:
 
 @contextlib.contextmanager
 def _source_date_epoch(epoch: int) -> Iterator[None]:
-    """fontTools stamps the fonts it writes with the current time unless SOURCE_DATE_EPOCH says otherwise."""
+    """fontTools stamps the fonts it writes with the current time unless SOURCE_DATE_EPOCH says otherwise.
+
+    The environment is the whole process's: it is set only from the main thread, so that no other
+    thread of this process (MkDocs building pages, which reads SOURCE_DATE_EPOCH too) runs meanwhile.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        raise PdfError(
+            "PDFs are rendered in the main thread of a process (they set SOURCE_DATE_EPOCH for the whole "
+            "process); render them with amend.pdfcache.render_pdfs, which starts worker processes"
+        )
     name = "SOURCE_DATE_EPOCH"
     previous = os.environ.get(name)
     os.environ[name] = str(epoch)
@@ -589,11 +775,11 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
             os.environ[name] = previous
 
 
-def _check_glyphs(rendered: Any, fonts: FontFiles, what: str) -> None:
-    """Every character laid out must have a glyph in the bundled face, or Pango borrows a machine font."""
+def _check_glyphs(document_html: str, fonts: FontFiles, what: str) -> None:
+    """Every character of the document must have a glyph in the bundled face, or Pango borrows a machine font."""
     covered = _cmap(fonts.upright) & _cmap(fonts.italic)
     missing: dict[str, str] = {}
-    for text in _laid_out_text(rendered):
+    for text in _document_text(document_html):
         for char in text:
             if ord(char) in covered or char in missing or _invisible(char):
                 continue
@@ -609,13 +795,27 @@ def _check_glyphs(rendered: Any, fonts: FontFiles, what: str) -> None:
         )
 
 
-def _laid_out_text(rendered: Any) -> Iterator[str]:
-    from weasyprint.formatting_structure.boxes import TextBox  # type: ignore[import-untyped]  # see _weasyprint
+class _TextParser(HTMLParser):
+    """The text of an HTML document's body, one run per text node (the print styles add only ASCII)."""
 
-    for page in rendered.pages:
-        for box in page._page_box.descendants():
-            if isinstance(box, TextBox):
-                yield str(box.text)
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.runs: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_body = self.in_body or tag == "body"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_body and data.strip():
+            self.runs.append(data)
+
+
+def _document_text(document_html: str) -> list[str]:
+    parser = _TextParser()
+    parser.feed(document_html)
+    parser.close()
+    return parser.runs
 
 
 def _snippet(text: str, char: str, width: int = 30) -> str:
@@ -635,7 +835,7 @@ def _check_embedded_fonts(rendered: Any, what: str) -> None:
     if families:
         raise PdfError(
             f"PDF for {what} embedded fonts of the machine ({', '.join(families)}); only the bundled "
-            f"{FONT_FAMILY} may be used: give every element font-family \"{FACE}\" in print.css"
+            f'{FONT_FAMILY} may be used: give every element font-family "{FACE}" in print.css'
         )
 
 

@@ -9,7 +9,12 @@ versions: a rebuild that changed nothing renders no PDF, and a change to one
 revision renders only the PDFs that show it.
 
 This module touches the disk (the cache folder) and starts processes; it never
-reads the clock or the environment. Progress goes to the ``mkdocs.plugins.amend.pdf``
+reads the clock or the environment. A PDF is rendered in the calling thread only
+when that is its process's main thread and one worker is asked for; otherwise in
+worker processes, so that a render's ``SOURCE_DATE_EPOCH`` never changes the
+environment under another thread (MkDocs builds pages while PDFs render). A
+problem of the machine (:class:`amend.pdf.PdfEnvironmentError`) is checked for
+before anything renders, and stops the batch at once, said once. Progress goes to the ``mkdocs.plugins.amend.pdf``
 logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
 
 A Word file (:mod:`amend.word`) is a job of its own kind, with the same inputs:
@@ -24,6 +29,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -34,7 +40,16 @@ from typing import TYPE_CHECKING
 
 from .fragments import module_sources
 from .model import Revision
-from .pdf import STYLESHEET, PdfError, bundled_fonts, check_paper, fingerprint_files, renderer_versions
+from .pdf import (
+    STYLESHEET,
+    PdfEnvironmentError,
+    PdfError,
+    bundled_fonts,
+    check_environment,
+    check_paper,
+    fingerprint_files,
+    renderer_versions,
+)
 
 if TYPE_CHECKING:
     from .signing import SigningKey
@@ -94,6 +109,7 @@ class PdfBatch:
     pdfs: dict[str, bytes]
     rendered: tuple[str, ...]
     reused: tuple[str, ...]
+    renderer: dict[str, str]  # what made every one of them (renderer_versions: part of each cache key)
 
 
 def revision_job(
@@ -236,6 +252,7 @@ def render_pdfs(
         raise PdfError(f"two PDF jobs write the same file: {', '.join(duplicates)}")
     folder = cache_dir / CACHE_SUBDIR
     renderer = renderer_fingerprint()
+    versions = renderer_versions()
     keys = {job.name: job_key(job, renderer) for job in jobs}
     pdfs: dict[str, bytes] = {}
     todo: dict[str, list[PdfJob]] = {}  # key → jobs sharing it
@@ -250,10 +267,16 @@ def render_pdfs(
         log.info("PDF cache: %d of %d PDFs unchanged, reused", len(reused), len(jobs))
     rendered: list[str] = []
     if todo:
+        check_environment()  # a missing library fails every PDF alike: say so once, before any renders
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
-        log.info("PDF: rendering %d file%s (PDF and Word) on %d process%s", len(todo), "s" if len(todo) != 1 else "",
-                 count, "es" if count != 1 else "")
+        log.info(
+            "PDF: rendering %d file%s (PDF and Word) on %d process%s",
+            len(todo),
+            "s" if len(todo) != 1 else "",
+            count,
+            "es" if count != 1 else "",
+        )
         for key, data in _render_all([group[0] for group in todo.values()], keys, count):
             _write_cached(folder / _cache_name(key, todo[key][0]), data)
             for job in todo[key]:
@@ -262,16 +285,18 @@ def render_pdfs(
     if prune:
         _prune(folder, set(keys.values()))
     ordered = {name: pdfs[name] for name in names}
-    return PdfBatch(ordered, tuple(n for n in names if n in rendered), reused)
+    return PdfBatch(ordered, tuple(n for n in names if n in rendered), reused, versions)
 
 
 def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Iterable[tuple[str, bytes]]:
     total = len(jobs)
     failures: list[str] = []
-    if workers == 1:
+    if workers == 1 and threading.current_thread() is threading.main_thread():
         for index, job in enumerate(jobs, start=1):
             try:
                 data, seconds = _timed_render(job)
+            except PdfEnvironmentError:
+                raise
             except PdfError as error:
                 failures.append(str(error))
                 continue
@@ -287,6 +312,9 @@ def _render_all(jobs: list[PdfJob], keys: dict[str, str], workers: int) -> Itera
                 job = futures[future]
                 try:
                     data, seconds = future.result()
+                except PdfEnvironmentError:
+                    pool.shutdown(wait=True, cancel_futures=True)  # every other PDF would fail the same way
+                    raise
                 except PdfError as error:
                     failures.append(str(error))
                     continue
@@ -308,8 +336,15 @@ def _timed_render(job: PdfJob) -> tuple[bytes, float]:
 
 
 def _log_done(index: int, total: int, job: PdfJob, data: bytes, seconds: float) -> None:
-    log.info("PDF %d/%d rendered: %s (%s, %d KB, %.1f s)", index, total, job.name, job.describe(),
-             round(len(data) / 1024), seconds)
+    log.info(
+        "PDF %d/%d rendered: %s (%s, %d KB, %.1f s)",
+        index,
+        total,
+        job.name,
+        job.describe(),
+        round(len(data) / 1024),
+        seconds,
+    )
 
 
 def _parse(source: SourceFile) -> Revision:
@@ -325,19 +360,29 @@ def _parse(source: SourceFile) -> Revision:
 def render_redline(
     old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str | None = None
 ) -> bytes:
-    """The redline PDF from ``old`` to ``new``: the web page's redline HTML and the diff's flags, printed."""
+    """The redline PDF from ``old`` to ``new``: a blackline of the new revision, its flags and changes first."""
+    from .blackline import render_blackline
     from .diff import diff_documents
-    from .diffviews import render_html  # the web redline's HTML, shared with the PDF
-    from .pdf import render_redline_pdf
+    from .diffviews import clause_label, walk_with_path
+    from .document_html import render_document_html
+    from .pdf import RedlineFlag, render_redline_pdf
 
     diff = diff_documents(old.document, new.document)
+    blackline = render_blackline(diff, render_document_html(old.document), render_document_html(new.document))
+    flags = [
+        RedlineFlag(path or clause_label(entry.clause), flag.kind.value, flag.old, flag.new, flag.sentence, flag.party)
+        for entry, path in walk_with_path(diff.clauses)
+        for flag in entry.flags
+    ]
     return render_redline_pdf(
         old,
         new,
-        render_html(diff),
+        blackline.html,
+        flags=flags,
         paper=paper,
         organization=organization,
         base_url=base_url,
+        changes=blackline.changes,
     )
 
 

@@ -147,11 +147,15 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         except ValueError as error:
             raise PluginError(f"amend: {error}") from None
         as_of = resolve_as_of(self.config.as_of, zone)
-        publication, problems = prepare_publication(settings, as_of, all_pairs_limit=self.config.all_pairs_limit)
+        publication, problems = prepare_publication(
+            settings,
+            as_of,
+            all_pairs_limit=self.config.all_pairs_limit,
+            fragments=FragmentCache(self.cache_dir() / "redline"),
+        )
         if problems or publication is None:
             raise PluginError("amend: the revisions have problems; nothing was built:\n" + render_problems(problems))
         self.publication = publication
-        publication.fragments = FragmentCache(self.cache_dir() / "redline")
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
         publication.signing = signing_key()
         self.specs = {spec.src_uri: spec for spec in publication.pages}
@@ -170,8 +174,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             search = "" if spec.searchable else "search:\n  exclude: true\n"
             content = f"---\ntitle: {_yaml_string(spec.title)}\n{search}---\n"
             # Every revision and pair has a page; the nav lists only the section's entry points.
-            listed = spec.kind in ("current", "history", "compare-index", "register", "notices")
-            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if spec.listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=content, inclusion=inclusion))
         for name in ASSETS:
             data = resources.files("amend").joinpath("assets", name).read_bytes()
@@ -190,6 +193,24 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             files.append(file)
         return files
 
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # MkDocs dates every page (the sitemap's lastmod, the gzip header of sitemap.xml.gz) with the
+        # day of the build: the site says the as-of date instead, so a build is the same on any day.
+        assert self.publication is not None
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.update_date = self.publication.as_of.isoformat()
+        return nav
+
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        return self._dated(context)
+
+    def _dated(self, context: Any) -> Any:
+        if self.publication is not None:
+            as_of = self.publication.as_of
+            context["build_date_utc"] = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+        return context
+
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.publication is not None and self.pdf_result is not None
         try:
@@ -198,7 +219,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             raise PluginError(f"amend: PDF rendering failed; nothing was published:\n{error}") from None
         for path, data in batch.pdfs.items():
             self.outputs[path].content_bytes = data
-        for path, data in self.publication.finish(batch.pdfs).items():
+        for path, data in self.publication.finish(batch.pdfs, batch.renderer).items():
             self.outputs[path].content_bytes = data
         log.info(
             "PDFs and Word files: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused)
@@ -222,6 +243,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
         return self.publication.render_body(spec)
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        self._dated(context)
         if page.file.src_uri in self.specs and self.publication is not None:
             context["amend_as_of"] = self.publication.as_of.isoformat()
         return context

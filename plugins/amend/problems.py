@@ -11,6 +11,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .characters import show_line
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"
@@ -25,18 +27,23 @@ class Problem:
     line: int | None
     message: str
     severity: Severity = Severity.ERROR
+    column: int | None = None  # 1-based, when the problem is one place in a line
 
     def render(self) -> str:
-        """``path:line: message``, the form editors and CI logs link."""
+        """``path:line: message`` (``path:line:column: message`` when the column is known), one line."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
+        return show_line(f"{where}: {self.message}")
 
     def render_github(self) -> str:
         """A GitHub workflow annotation command."""
         props = [f"file={_escape_property(self.path)}"]
         if self.line is not None:
             props.append(f"line={self.line}")
-        return f"::{self.severity.value} {','.join(props)}::{_escape_data(self.message)}"
+        if self.column is not None:
+            props.append(f"col={self.column}")
+        return f"::{self.severity.value} {','.join(props)}::{_escape_data(show_line(self.message))}"
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

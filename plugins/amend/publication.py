@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from . import pages
+from . import clause_pages, pages
+from .clausehistory import ClauseHistories, Step, diff_steps, trace_clauses
 from .diff import diff_documents
 from .diffviews import clause_anchor, clause_label, is_open, render_html
 from .document_html import TocEntry, render_document_html, toc_entries
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 REDLINE_CODE = sources_digest(["diffviews", "diff"])
 # The code a notice page comes from: its flags are a redline's, its page and its record are its own.
 NOTICE_CODE = sources_digest(["notices", "notice_pages", "ledger"])
+# The same for the clause histories' steps between adjacent revisions.
+CLAUSE_CODE = sources_digest(["clausehistory"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,12 @@ TOP_LABELS = {
     "register": "About the list",
     "notice": "About this notice",
     "notices": "About the notices",
+    "verify": "Check a file",
+    "clause": "About this clause",
+    "clause-index": "About the clauses",
 }
+# Pages the navigation lists; every other page is reached through links.
+LISTED = ("current", "history", "compare-index", "clause-index", "verify", "register", "notices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +76,19 @@ class PageSpec:
     """One page to generate: where it lives, its title and how to render its body."""
 
     url: str
-    kind: str  # "current", "revision", "history", "compare", "compare-index"
+    kind: str  # "current", "revision", "history", "compare", "compare-index", "clause", "clause-index", …
     title: str
     revision: str | None = None
     other: str | None = None
+    clause: str | None = None  # a clause history's key
 
     @property
     def src_uri(self) -> str:
         return page_source(self.url)
+
+    @property
+    def listed(self) -> bool:
+        return self.kind in LISTED
 
     @property
     def searchable(self) -> bool:
@@ -97,6 +111,7 @@ class Publication:
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
     notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
+    _histories: ClauseHistories | None = field(default=None, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -107,6 +122,46 @@ class Publication:
         if revision_id not in self._html:
             self._html[revision_id] = render_document_html(self.revisions[revision_id].document)
         return self._html[revision_id]
+
+    def clause_histories(self) -> ClauseHistories:
+        """Every clause followed through the published revisions; steps come from the fragment cache when they can."""
+        if self._histories is None:
+            urls = self.plan.urls
+            revisions = [self.revisions[rev] for rev in self.plan.revisions]
+            here = urls.clause("any")  # every clause page sits at this depth
+            steps: list[list[Step]] = []
+            for old, new in pairwise(revisions):
+                old_href = relative_url(here, urls.revision(old.id))
+                new_href = relative_url(here, urls.revision(new.id))
+                key = key_of(CLAUSE_CODE, "clause-steps", old.document.body, new.document.body, old_href, new_href)
+                cached = self.fragments.get(key) if self.fragments is not None else None
+                rows = (cached or {}).get("steps")
+                if isinstance(rows, list) and all(isinstance(row, list) and len(row) == 5 for row in rows):
+                    steps.append([Step(*row) for row in rows])
+                    continue
+                found = diff_steps(old, new, old_href, new_href)
+                if self.fragments is not None:
+                    self.fragments.put(
+                        key, {"steps": [[s.old_id, s.new_id, s.status, s.html, s.moved_to] for s in found]}
+                    )
+                steps.append(found)
+            self._histories = trace_clauses(revisions, steps)
+        return self._histories
+
+    def history_href(self, here: str, revision: str, clause_id: str) -> str | None:
+        """The link from page ``here`` to the history of a top-level clause of ``revision``."""
+        key = self.clause_histories().key_of(revision, clause_id)
+        return relative_url(here, self.plan.urls.clause(key)) if key is not None else None
+
+    def linked_document_html(self, revision_id: str, here: str) -> str:
+        """A revision's body with a link to each top-level clause's history beside its heading."""
+        revision = self.revisions[revision_id]
+        hrefs = {
+            clause.id: href
+            for clause in revision.document.clauses
+            if (href := self.history_href(here, revision_id, clause.id)) is not None
+        }
+        return clause_pages.link_document_headings(self.document_html(revision_id), hrefs)
 
     def toc(self, spec: PageSpec) -> tuple[TocEntry, ...]:
         """The outline beside a page; its first entry is the top of the page's own content.
@@ -123,12 +178,19 @@ class Publication:
         if spec.kind == "history":
             return (
                 top,
+                TocEntry(pages.ON_DATE_TITLE, "The agreement on a date", 2, ()),
                 *(TocEntry(f"revision-{e.id}", f"Revision {e.id}", 2, ()) for e in reversed(self.timeline.published)),
             )
         if spec.kind == "compare" and spec.revision and spec.other:
             return (top, *self.redline(spec.revision, spec.other).outline)
         if spec.kind == "notice":
             return (top, TocEntry("sending-record", "Sending record", 2, ()))
+        if spec.kind == "verify":
+            return (top, TocEntry("by-hand", "Check a file by hand", 2, ()))
+        if spec.kind == "clause" and spec.clause:
+            history = self.clause_histories().get(spec.clause)
+            appearances = reversed(history.appearances) if history is not None else ()
+            return (top, *(TocEntry(f"in-{a.revision}", f"Revision {a.revision}", 2, ()) for a in appearances))
         if spec.kind == "register":
             return (
                 top,
@@ -145,15 +207,25 @@ class Publication:
         timeline, plan = self.timeline, self.plan
         if spec.kind == "current":
             current = timeline.in_force
-            return pages.render_current_page(timeline, plan, self.document_html(current.id) if current else None)
+            body = self.linked_document_html(current.id, plan.urls.current()) if current else None
+            return pages.render_current_page(timeline, plan, body)
         if spec.kind == "history":
             return pages.render_history_page(timeline, plan)
         if spec.kind == "compare-index":
             return pages.render_compare_index(timeline, plan)
+        if spec.kind == "verify":
+            return pages.render_verify_page(timeline, plan)
+        if spec.kind == "clause-index":
+            return clause_pages.render_clause_index(self.clause_histories(), plan)
+        if spec.kind == "clause" and spec.clause:
+            history = self.clause_histories().get(spec.clause)
+            assert history is not None
+            return clause_pages.render_clause_page(history, timeline, plan, self.document_html)
         if spec.kind == "revision" and spec.revision:
             entry = timeline.entry(spec.revision)
             assert entry is not None
-            return pages.render_revision_page(entry, timeline, plan, self.document_html(spec.revision))
+            body = self.linked_document_html(spec.revision, spec.url)
+            return pages.render_revision_page(entry, timeline, plan, body)
         if spec.kind == "compare" and spec.revision and spec.other:
             return self.render_compare(spec.revision, spec.other)
         if spec.kind == "register" and self.register is not None:
@@ -236,11 +308,11 @@ class Publication:
             ),
         }
 
-    def finish(self, pdfs: dict[str, bytes]) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs and Word files as written."""
+    def finish(self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None) -> dict[str, bytes]:
+        """``versions.json`` and ``SHA256SUMS``, from the PDF and Word bytes as written and what made them."""
         urls = self.plan.urls
         return {
-            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url),
+            urls.versions(): render_versions_json(self.timeline, self.plan, pdfs, self.settings.site_url, renderer),
             urls.checksums(): render_checksums(pdfs, urls.prefix),
         }
 
@@ -322,7 +394,14 @@ class Publication:
     def render_compare(self, old_id: str, new_id: str) -> str:
         old, new = self.timeline.entry(old_id), self.timeline.entry(new_id)
         assert old is not None and new is not None
-        redline = self.redline(old_id, new_id).html
+        here = self.plan.urls.compare(old_id, new_id)
+
+        def history_of(anchor: str) -> str | None:
+            if anchor.startswith("rl-removed-"):
+                return self.history_href(here, old_id, anchor.removeprefix("rl-removed-"))
+            return self.history_href(here, new_id, anchor.removeprefix("rl-"))
+
+        redline = clause_pages.link_redline_headings(self.redline(old_id, new_id).html, history_of)
         self._redlines.pop((old_id, new_id), None)
         return pages.render_compare_page(
             old, new, self.timeline, self.plan, redline, self.plan.has_redline_pdf(old_id, new_id)
@@ -330,7 +409,7 @@ class Publication:
 
 
 def prepare_publication(
-    settings: Settings, as_of: date, *, all_pairs_limit: int | None = None
+    settings: Settings, as_of: date, *, all_pairs_limit: int | None = None, fragments: FragmentCache | None = None
 ) -> tuple[Publication | None, list[Problem]]:
     """Load and check every revision; plan the section. Any problem means nothing is published."""
     loaded = load_revisions(settings.revisions_path, settings.notice_days, shown_root=settings.root)
@@ -373,12 +452,14 @@ def prepare_publication(
         register=register,
         notices=notices,
         ledger=ledger,
+        fragments=fragments,
     )
     title = settings.title
     specs = [
         PageSpec(plan.urls.current(), "current", title),
         PageSpec(plan.urls.history(), "history", pages.page_title("history", title)),
         PageSpec(plan.urls.compare_index(), "compare-index", pages.page_title("compare-index", title)),
+        PageSpec(plan.urls.verify(), "verify", pages.page_title("verify", title)),
     ]
     specs += [
         PageSpec(plan.urls.revision(rev), "revision", pages.page_title("revision", title, rev), revision=rev)
@@ -393,6 +474,17 @@ def prepare_publication(
             other=pair.new,
         )
         for pair in plan.compare_pages
+    ]
+    histories = publication.clause_histories()
+    specs.append(PageSpec(plan.urls.clauses(), "clause-index", pages.page_title("clause-index", title)))
+    specs += [
+        PageSpec(
+            plan.urls.clause(history.key),
+            "clause",
+            pages.page_title("clause", title, clause_pages.page_label(history)),
+            clause=history.key,
+        )
+        for history in histories.histories
     ]
     if plan.register_url is not None and register is not None:
         specs.append(PageSpec(plan.register_url, "register", register.title))

@@ -63,30 +63,15 @@ _QUOTES = str.maketrans(
         "\u2032": "'",
         "\u00b4": "'",
         "`": "'",
-        # A list bullet written "*" or "•" where it was "-" is list style, not wording.
-        "*": "-",
-        "\u2022": "-",
     }
 )
-
-
-# Markup that survives in plain text but is not wording: template tags ("{% note %}"), blockquote
-# markers left inside a paragraph, and an alert's marker ("> [!NOTE]" reads as "Note:").
-_MARKUP = re.compile(r"\{%.*?%\}|(?<!\S)>(?=\s|$)")
-_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
-
-
-def _unmark(text: str) -> str:
-    if "%" in text or ">" in text:
-        text = _MARKUP.sub(" ", text)
-    if "[!" in text:
-        text = _ALERT.sub(lambda m: m.group(1).capitalize() + ":", text)
-    return text
+# Nothing else is folded: texts come from the one parse (:mod:`amend.clauses`), so there is no
+# markup left to ignore, and any other character a reader sees is wording (SPEC "One text").
 
 
 def normalize(text: str) -> str:
-    """The comparison key of a text: markup-only marks dropped, quotes straightened, white space collapsed."""
-    return _SPACE.sub(" ", _unmark(text).translate(_QUOTES)).strip()
+    """The comparison key of a text: quotes straightened, white space collapsed."""
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
 def same_words(a: str, b: str) -> bool:
@@ -96,7 +81,7 @@ def same_words(a: str, b: str) -> bool:
 
 def word_keys(text: str) -> list[str]:
     """The keys of a text's tokens (words and punctuation marks), spaces left out."""
-    return TOKEN.findall(_unmark(text).translate(_QUOTES))
+    return TOKEN.findall(text.translate(_QUOTES))
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
@@ -304,9 +289,7 @@ def _close_brackets(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
         while start > 0 and out[start - 1].op is not Op.EQUAL:
             start -= 1
         group = out[start : index + 1]
-        sides = [
-            "".join(p.text for p in group if p.op is op) for op in (Op.DELETE, Op.INSERT)
-        ]
+        sides = ["".join(p.text for p in group if p.op is op) for op in (Op.DELETE, Op.INSERT)]
         if all(side and side.count(opening) > side.count(closing) for side in sides):
             moved = [Piece(p.op, p.text + closing) if p is _last_of(group, p.op) else p for p in group]
             out[start : index + 2] = [*moved, Piece(Op.EQUAL, after.text[1:])]

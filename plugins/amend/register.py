@@ -309,11 +309,7 @@ class ChangeEntry:
     def objection_open(self, as_of: date) -> bool:
         """Whether a customer may still object on ``as_of``."""
         closes = self.change.objection_closes
-        return (
-            self.status is ChangeStatus.PENDING
-            and closes is not None
-            and self.change.announced <= as_of <= closes
-        )
+        return self.status is ChangeStatus.PENDING and closes is not None and self.change.announced <= as_of <= closes
 
     def objection_days_left(self, as_of: date) -> int:
         """Days left to object, today included (the closing day itself is "1 day left"); 0 once closed.
@@ -539,8 +535,7 @@ def _field_changes(old: Subprocessor, new: Subprocessor) -> tuple[FieldChange, .
 def render_register_diff_text(diff: RegisterDiff) -> str:
     """The redline as plain text: one line per added, removed or changed row (``+``, ``-``, ``~``)."""
     counts = ", ".join(
-        f"{diff.count(status)} {status.value}"
-        for status in (RowStatus.ADDED, RowStatus.REMOVED, RowStatus.CHANGED)
+        f"{diff.count(status)} {status.value}" for status in (RowStatus.ADDED, RowStatus.REMOVED, RowStatus.CHANGED)
     )
     lines = [f"Subprocessors on {diff.old.isoformat()} → {diff.new.isoformat()}: {counts}"]
     for row in diff.rows:
@@ -558,9 +553,7 @@ def render_register_diff_text(diff: RegisterDiff) -> str:
 # Loading
 
 
-def load_register(
-    path: Path, notice_days: int, shown_root: Path
-) -> tuple[Register | None, list[Problem]]:
+def load_register(path: Path, notice_days: int, shown_root: Path) -> tuple[Register | None, list[Problem]]:
     """The register at ``path``, checked; ``(None, problems)`` when anything is wrong.
 
     A missing file is no register and no problem (a site may have none).
@@ -760,9 +753,7 @@ def _entry(
 ) -> Subprocessor | None:
     line = 1 + node.start_mark.line
     if not isinstance(node, yaml.MappingNode):
-        problems.append(
-            Problem(shown, line, "each subprocessor is a set of 'key: value' lines starting '- name: …'")
-        )
+        problems.append(Problem(shown, line, "each subprocessor is a set of 'key: value' lines starting '- name: …'"))
         return None
     count = len(problems)
     items, found_problems = mapping_items(node, shown, 1, what="subprocessor key")
@@ -854,9 +845,7 @@ def _check_name(
     slugs[slug] = (name, line)
 
 
-def _check_removal_keys(
-    given: set[str], by_key: dict[str, NodeItem], who: str, shown: str, line: int
-) -> list[Problem]:
+def _check_removal_keys(given: set[str], by_key: dict[str, NodeItem], who: str, shown: str, line: int) -> list[Problem]:
     """``end_announced`` and ``ends`` come together; ``replaced_by`` needs them; ``withdrawn`` excludes them."""
     problems: list[Problem] = []
     if "ends" in given and "end_announced" not in given:

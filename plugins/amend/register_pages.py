@@ -147,7 +147,7 @@ def _pending_banner(register: Register, entry: ChangeEntry, as_of: date) -> str:
             )
         details = (
             f'<p class="amend-register__details"><span class="amend-summary__label">What it does with PHI:</span> '
-            f"{escape(sub.purpose)} <span class=\"amend-summary__label\">Location:</span> {escape(sub.location)}</p>"
+            f'{escape(sub.purpose)} <span class="amend-summary__label">Location:</span> {escape(sub.location)}</p>'
         )
     else:  # a removal: no objection window (the BAA asks notice for additions and replacements)
         attrs += f' data-amend-effective="{change.effective.isoformat()}"'
@@ -158,9 +158,7 @@ def _pending_banner(register: Register, entry: ChangeEntry, as_of: date) -> str:
             f"Announced on {time_tag(change.announced)}; {plural(entry.days_left(as_of), 'day')} left.</p>"
         )
         successor = change.replaced_by
-        details = (
-            f'<p class="amend-register__details">{_who(successor)} takes over its work.</p>' if successor else ""
-        )
+        details = f'<p class="amend-register__details">{_who(successor)} takes over its work.</p>' if successor else ""
     return (
         f'<aside class="amend-banner amend-register__pending" role="note" aria-label="Pending change" {attrs}>'
         f'<p class="amend-banner__title">{title}</p>{status}{details}</aside>'
@@ -172,9 +170,7 @@ def _current_table(
 ) -> str:
     if not current:
         return '<p class="amend-empty">No subprocessor has access to PHI on this date.</p>'
-    ends = {
-        e.change.subprocessor.key: e for e in pending if e.change.kind is ChangeKind.REMOVAL
-    }
+    ends = {e.change.subprocessor.key: e for e in pending if e.change.kind is ChangeKind.REMOVAL}
     rows: list[str] = []
     for sub in current:
         note = ""

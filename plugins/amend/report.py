@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from .diff import diff_documents
-from .diffviews import render_markdown
+from .diffviews import md_escape, render_markdown
 from .model import Document, Revision, Status, Withdrawal
 from .problems import Problem, sort_problems
 from .register import Register, Subprocessor
@@ -141,9 +141,7 @@ def _headline(
         counts.append("changes the subprocessor register")
     what = ", ".join(counts) if counts else "changes no revision"
     verdict = (
-        f"❌ **{len(problems)} problem{'s' if len(problems) != 1 else ''}**"
-        if problems
-        else "✅ **No problems found**"
+        f"❌ **{len(problems)} problem{'s' if len(problems) != 1 else ''}**" if problems else "✅ **No problems found**"
     )
     return (
         f"{verdict} · this pull request {what} · checked against `{escape_code(base)}` as of {as_of} · "
@@ -378,14 +376,7 @@ def _name(path: str) -> str:
 
 # --- escaping ------------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape(text: str) -> str:
-    """Text shown as itself in GitHub Markdown: no markup, no HTML, no mentions or autolinks."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return text.replace("@", "@\u200b")  # no @mentions from revision text
+escape = md_escape  # one escaper for every Markdown output (revision text, titles, messages)
 
 
 def escape_code(text: str) -> str:

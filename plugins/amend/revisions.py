@@ -7,33 +7,24 @@ the BAA's conventions (SPEC "A revision file"); any other Markdown legal text
 
 from __future__ import annotations
 
-import difflib
-import html
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .clauses import ATTRIBUTE_ID, FENCE_OPEN, heading_lines, parse_document, slugify, split_number
+from .characters import show_invisible
+from .clauses import Built, build_document, parse_document, slugify, visible_text
+from .dialect import check_dialect
 from .frontmatter import parse_front_matter, parse_revision_meta, split_front_matter
-from .model import Document, Revision
+from .model import ClauseKind, Document, Revision
 from .numerals import check_numerals
 from .problems import Problem
 from .timeline import DEFAULT_NOTICE_DAYS, check_timeline
 
 REVISION_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
 CLAUSE_LEVEL = 2  # SPEC: a BAA's clauses are the level-2 headings "## N. Title"
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--")
-EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=", re.I)
-SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):", re.I)
-# Script links a line-by-line look misses, read over the whole body with entities decoded: an
-# inline link whose address starts on the next line, a reference definition (address on its line
-# or the next), and a scheme written with entities (``java&#115;cript:``). Markdown links them all.
-SCRIPT_URL_ANYWHERE = re.compile(
-    r"\]\(\s*<?\s*(?:javascript|vbscript|data):|^ {0,3}\[[^\]\n]+\]:\s*<?\s*(?:javascript|vbscript|data):",
-    re.I | re.M,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +35,31 @@ class RevisionSet:
     problems: tuple[Problem, ...]
 
 
+MAX_FILE = 2_000_000  # bytes: a 25,000-word agreement is about 170 kB
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """A file's text with ``\\n`` line ends, or a problem when it is not UTF-8."""
+    """A file's text with ``\\n`` line ends, or a problem: not UTF-8, not a regular file (a symbolic link,
+    a device), or larger than :data:`MAX_FILE`. Bounded: never reads more than the limit.
+    """
     try:
-        raw = path.read_bytes()
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return None, [
+                Problem(shown, None, "is a symbolic link; put the file itself here (amend reads only regular files)")
+            ]
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(shown, None, "is not a regular file (a device, a pipe or a socket); remove it")]
+        if info.st_size > MAX_FILE:
+            return None, [
+                Problem(shown, None, f"is {info.st_size:,} bytes; the limit is {MAX_FILE:,}: split or shorten it")
+            ]
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE + 1)  # the file may have grown since it was looked at
     except OSError as error:
         return None, [Problem(shown, None, f"cannot read the file: {error.strerror}")]
+    if len(raw) > MAX_FILE:
+        return None, [Problem(shown, None, f"is over {MAX_FILE:,} bytes; split or shorten it")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -88,11 +98,12 @@ def parse_revision(text: str, path: Path, shown: str | None = None) -> tuple[Rev
     split = split_front_matter(text)
     meta, meta_problems = parse_revision_meta(split, shown)
     problems.extend(meta_problems)
-    problems.extend(check_clause_headings(split.body, split.body_line, shown))
-    problems.extend(check_raw_html(split.body, split.body_line, shown))
+    built = build_document(split.body, rev_id or path.stem, split.body_line, title=meta.title if meta else "")
+    problems.extend(check_clause_headings(built, shown))
+    problems.extend(check_dialect(built, shown))
     if problems or meta is None or rev_id is None:
         return None, problems
-    document = parse_document(split.body, rev_id, split.body_line, title=meta.title)
+    document = built.document
     return (
         Revision(
             id=rev_id,
@@ -109,15 +120,31 @@ def parse_revision(text: str, path: Path, shown: str | None = None) -> tuple[Rev
     )
 
 
-def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem]:
-    """Top-level clauses are numbered level-2 headings with unique ids, numbered in order."""
+def check_clause_headings(built: Built, shown: str) -> list[Problem]:
+    """Top-level clauses are numbered level-2 headings with unique ids, numbered in order.
+
+    Read from the one parse (:func:`amend.clauses.build_document`): a heading is
+    whatever the page renders as one, ATX or Setext, wherever it stands.
+    """
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     expected = 1
-    for index, level, raw in heading_lines(body):
-        line = body_line + index
-        explicit = ATTRIBUTE_ID.search(raw)
-        heading = ATTRIBUTE_ID.sub("", raw).strip()
+    document = built.document
+    if built.title_heading is not None:
+        label = visible_text(built.parsed, built.title_heading)
+        problems.append(
+            Problem(
+                shown,
+                built.title_line,
+                f"level-1 heading '# {label}': the title comes from the front matter; "
+                f"remove this heading and write clauses as level-2 headings '## N. Title'",
+            )
+        )
+    for clause in document.walk():
+        if clause.kind is not ClauseKind.SECTION:
+            continue
+        line, level, title, number = clause.line, clause.level, clause.title, clause.number
+        raw = clause.label + (f" {{#{clause.id}}}" if clause.explicit_id else "")
         if level < CLAUSE_LEVEL:
             problems.append(
                 Problem(
@@ -128,11 +155,10 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                 )
             )
             continue
-        number, title = split_number(heading)
         if level == CLAUSE_LEVEL:
             if number is None:
                 problems.append(
-                    Problem(shown, line, f"clause heading '## {raw}' has no number; write '## {expected}. {heading}'")
+                    Problem(shown, line, f"clause heading '## {raw}' has no number; write '## {expected}. {title}'")
                 )
             elif number.isdigit():
                 if int(number) != expected:
@@ -154,10 +180,11 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                     )
                 )
                 expected += 1
+        explicit = clause.explicit_id
         if not title and not explicit:
             problems.append(Problem(shown, line, f"heading '{raw}' has no title; give the clause a title"))
             continue
-        clause_id = explicit.group(1) if explicit else slugify(title)
+        clause_id = built.wanted.get(clause.id, clause.id)
         if level == CLAUSE_LEVEL or explicit:
             if clause_id in seen:
                 how = "{#" + clause_id + "}" if explicit else f"its title, giving '{clause_id}'"
@@ -180,83 +207,6 @@ def check_clause_headings(body: str, body_line: int, shown: str) -> list[Problem
                     f"e.g. '{slugify(clause_id)}'",
                 )
             )
-    return problems
-
-
-def check_raw_html(body: str, body_line: int, shown: str) -> list[Problem]:
-    """Raw HTML is not rendered (it would show as text) and may try to run script: reject it."""
-    problems: list[Problem] = []
-    fence: str | None = None
-    visible: list[str] = []  # the body as Markdown reads it for links: no code, entities decoded
-    for index, line in enumerate(body.split("\n")):
-        visible.append("")
-        opened = FENCE_OPEN.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0]:
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        text = re.sub(r"`[^`]*`", "", line)  # inline code shows markup as text, harmlessly
-        visible[-1] = html.unescape(text).replace("\n", " ").replace("\r", " ")
-        tag = RAW_HTML.search(text)
-        if tag:
-            what = tag.group(0)[:40]
-            danger = "script" in what.lower() or EVENT_ATTRIBUTE.search(what)
-            reason = "it could run script in a reader's browser" if danger else "it is not rendered"
-            problems.append(
-                Problem(
-                    shown,
-                    body_line + index,
-                    f"raw HTML '{what}' is not allowed in a revision ({reason}); write it in Markdown, "
-                    "or put it in `backticks` to show it as text",
-                )
-            )
-        elif SCRIPT_URL.search(text):
-            problems.append(
-                Problem(
-                    shown,
-                    body_line + index,
-                    "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
-                )
-            )
-    flagged = {problem.line for problem in problems}
-    joined = "\n".join(visible)
-    for match in SCRIPT_URL_ANYWHERE.finditer(joined):
-        at = body_line + joined.count("\n", 0, match.start())
-        if at not in flagged:
-            flagged.add(at)
-            problems.append(
-                Problem(
-                    shown,
-                    at,
-                    "link to a 'javascript:' or 'data:' address is not allowed; link to an https:// page",
-                )
-            )
-    return sorted(problems, key=lambda problem: problem.line or 0)
-
-
-INTERNAL_LINK = re.compile(r"\]\(\s*#([^)\s]+)\s*\)")
-
-
-def check_internal_links(revision: Revision) -> list[Problem]:
-    """Every ``[text](#id)`` names a clause of the same revision (a dead cross-reference misleads a reader)."""
-    ids = {clause.id for clause in revision.document.walk()}
-    problems: list[Problem] = []
-    for index, line in enumerate(revision.document.body.split("\n")):
-        for match in INTERNAL_LINK.finditer(line):
-            target = match.group(1)
-            if target not in ids:
-                hint = difflib.get_close_matches(target, sorted(ids), n=1)
-                fix = f"did you mean '#{hint[0]}'?" if hint else "link to a clause id of this revision"
-                problems.append(
-                    Problem(
-                        revision.path.as_posix(),
-                        revision.document.body_line + index,
-                        f"link to '#{target}' names no clause of this revision; {fix}",
-                    )
-                )
     return problems
 
 
@@ -301,7 +251,7 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
     revisions: list[Revision] = []
     problems: list[Problem] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
             continue
         shown = _shown(path, shown_root)
         if path.suffix != ".md":
@@ -318,7 +268,6 @@ def load_revisions(folder: Path, notice_days: int = DEFAULT_NOTICE_DAYS, shown_r
         if revision is not None:
             revisions.append(revision)
             problems.extend(check_placeholders(revision))
-            problems.extend(check_internal_links(revision))
             problems.extend(check_numerals(revision))
     if not revisions and not problems:
         problems.append(Problem(_shown(folder, shown_root), None, "no revisions; add a first revision YYYY-MM-DD.md"))
@@ -339,7 +288,7 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    return parse_any_document(text, path.stem, shown), []
+    return parse_any_document(text, show_invisible(path.stem), shown), []
 
 
 def parse_any_document(text: str, doc_id: str, shown: str = "") -> Document:
@@ -349,6 +298,7 @@ def parse_any_document(text: str, doc_id: str, shown: str = "") -> Document:
     if split.front_matter is not None and split.closed:
         entries, _ = parse_front_matter(split.front_matter, shown, split.front_line)
         title = next((str(e.value) for e in entries if e.key == "title" and isinstance(e.value, str)), "")
+        title = show_invisible(title)  # a file only diffed, never checked: its title is shown as it reads
         return parse_document(split.body, doc_id, split.body_line, title=title)
     return parse_document(text, doc_id, 1, title=title)
 

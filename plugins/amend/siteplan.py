@@ -53,6 +53,15 @@ class Urls:
     def history(self) -> str:
         return f"{self.prefix}history/"
 
+    def verify(self) -> str:
+        return f"{self.prefix}verify/"
+
+    def clauses(self) -> str:
+        return f"{self.prefix}clauses/"
+
+    def clause(self, key: str) -> str:
+        return f"{self.prefix}clauses/{key}/"
+
     def feed(self) -> str:
         return f"{self.prefix}feed.xml"
 

@@ -66,6 +66,45 @@ class Timeline:
     def entry(self, revision_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == revision_id), None)
 
+    def periods(self) -> tuple[Period, ...]:
+        """The days each published revision was, is or will be in force, oldest first.
+
+        A revision binds from its effective date until the day before the next
+        published revision takes effect; the newest one has no end yet. Drafts
+        are not published and withdrawn revisions never take effect, so neither
+        ends anything: a period is what a reader could know on ``as_of``.
+        """
+        published = tuple(e for e in self.published if e.status is not Status.WITHDRAWN)  # never takes effect
+        return tuple(
+            Period(
+                entry=entry,
+                start=entry.revision.effective,
+                end=later.revision.effective - timedelta(days=1) if later is not None else None,
+            )
+            for entry, later in zip(published, (*published[1:], None), strict=True)
+        )
+
+    def in_force_on(self, day: date) -> Period | None:
+        """The published revision that binds on ``day`` (None before the first takes effect)."""
+        return next((p for p in self.periods() if p.contains(day)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The days one revision is in force: ``start`` to ``end`` inclusive; ``end`` None while no later one is known."""
+
+    entry: Entry
+    start: date
+    end: date | None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    @property
+    def days(self) -> int | None:
+        """How many days it binds, both ends counted; None while open-ended."""
+        return None if self.end is None else (self.end - self.start).days + 1
+
 
 def days_left(last_day: date, as_of: date) -> int:
     """Days left in a window whose last day is ``last_day``, as of ``as_of``: the one "days left" rule.

@@ -135,6 +135,9 @@ def page_types(sample: SampleDates, sample_site: Path) -> dict[str, str]:
         "history": "security/baa/history/",
         "compare-index": "security/baa/compare/",
         "compare": f"security/baa/compare/{sample.superseded}...{sample.in_force}/",
+        "verify": "security/baa/verify/",
+        "clause-index": "security/baa/clauses/",
+        "clause": "security/baa/clauses/incident-breach-reporting/",
         "legal-team": "legal-team/",
         "notices": "security/baa/notices/",
         "revision-notice": f"security/baa/notices/{sample.upcoming}/",
@@ -227,9 +230,11 @@ def open_page(browser: Browser, site_url: str, watch: Watch) -> Iterator[OpenPag
         page.on("pageerror", lambda error: watch.errors.append(f"{page.url}: {error}"))
         page.on(
             "console",
-            lambda message: watch.errors.append(f"{page.url}: console {message.type}: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                watch.errors.append(f"{page.url}: console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
         )
         if path is not None:
             response = page.goto(site_url + path)

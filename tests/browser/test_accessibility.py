@@ -63,8 +63,23 @@ def assert_scheme(page: Page, scheme: Scheme) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "name",
-    ["home", "current", "revision", "upcoming-revision", "history", "compare-index", "compare", "legal-team",
-     "subprocessors", "notices", "revision-notice", "announcement-notice"],
+    [
+        "home",
+        "current",
+        "revision",
+        "upcoming-revision",
+        "history",
+        "compare-index",
+        "compare",
+        "verify",
+        "clause-index",
+        "clause",
+        "legal-team",
+        "subprocessors",
+        "notices",
+        "revision-notice",
+        "announcement-notice",
+    ],
 )
 def test_every_page_type_has_no_axe_violations(
     open_page: OpenPage, page_types: dict[str, str], axe_source: str, name: str, scheme: Scheme
@@ -133,15 +148,12 @@ def test_every_page_has_a_language_its_own_title_one_main_heading_and_a_main_lan
     assert len(titles) == len(page_types), "every page has its own title"
 
 
-def test_every_page_of_the_site_has_no_axe_violations(
-    open_page: OpenPage, sample_site: Path, axe_source: str
-) -> None:
+def test_every_page_of_the_site_has_no_axe_violations(open_page: OpenPage, sample_site: Path, axe_source: str) -> None:
     """Beyond one page of each type: every page the build wrote, in the reader's default (light) scheme."""
     page = open_page(None)
     failures: list[str] = []
     paths = sorted(
-        file.relative_to(sample_site).as_posix().removesuffix("index.html")
-        for file in sample_site.rglob("index.html")
+        file.relative_to(sample_site).as_posix().removesuffix("index.html") for file in sample_site.rglob("index.html")
     )
     assert len(paths) >= 15
     for path in paths:
@@ -150,3 +162,16 @@ def test_every_page_of_the_site_has_no_axe_violations(
         if violations:
             failures.append(explain(path or "/", violations))
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_verify_page_with_an_answer_shown_has_no_axe_violations(
+    open_page: OpenPage, sample_site: Path, sample: SampleDates, axe_source: str, scheme: Scheme
+) -> None:
+    page = open_page("security/baa/verify/", scheme=scheme)
+    page.get_by_label("Choose a file to check").set_input_files(
+        str(sample_site / "security" / "baa" / f"{sample.in_force}.pdf")
+    )
+    expect(page.locator("output.amend-verify__answer")).to_contain_text("This is revision")
+    violations = axe_violations(page, axe_source)
+    assert violations == [], explain(f"verify, with an answer ({scheme})", violations)

@@ -48,9 +48,7 @@ def bodies() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["document", "revision", "current", "history", "compare"])
-def test_an_attack_rendered_anyway_runs_nothing_in_the_browser(
-    browser: Browser, site_url: str, name: str
-) -> None:
+def test_an_attack_rendered_anyway_runs_nothing_in_the_browser(browser: Browser, site_url: str, name: str) -> None:
     html = bodies()[name]
     dialogs: list[str] = []
     requests: list[str] = []
@@ -83,3 +81,42 @@ def test_an_attack_rendered_anyway_runs_nothing_in_the_browser(
     assert dialogs == [], f"{name}: script ran and opened {dialogs}"
     assert requests == [], f"{name}: the revision's text made the browser fetch {requests}"
     assert "alert(" in text, f"{name}: the attacks are not shown as text"
+
+
+one_text: Any = importlib.import_module("test_one_text")
+
+
+def test_no_hostile_edit_is_hidden_by_the_site_stylesheets_in_a_real_browser(browser: Browser, site_url: str) -> None:
+    """SPEC "One text": what the redline shows, the page shows too: no class or style hides a word."""
+    _, second = one_text._unchecked_pair()
+    document = render_document_html(second.document)
+    context = browser.new_context(base_url=site_url)
+    try:
+        page = context.new_page()
+        page.goto("security/baa/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate(
+            "html => { document.querySelector('article.md-content__inner').innerHTML = html; }",
+            f'<article class="amend-document">{document}</article>',
+        )
+        text = " ".join(page.locator("article.md-content__inner").inner_text().split())
+        # A link's address and an image's source are no text: a reader sees them by following the link.
+        targets = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article.md-content__inner a[href], "
+            "article.md-content__inner img')).map(e => (e.getAttribute('href') || '') + ' ' + "
+            "(e.getAttribute('src') || '') + ' ' + (e.getAttribute('alt') || '')).join(' ')"
+        )
+    finally:
+        context.close()
+    hidden = [
+        name
+        for name, (_, _, shown, _) in one_text.CASES.items()
+        # invisible characters are invisible on the page by nature; check refuses script and file links, and
+        # the sanitiser drops their address (the redline still shows it)
+        if shown
+        and not shown.startswith("⟨")
+        and name not in ("javascript-link", "file-link")
+        and shown not in text
+        and shown not in targets
+    ]
+    assert hidden == [], f"hidden on the page: {hidden}"

@@ -247,6 +247,130 @@ def test_the_history_page_lists_every_revision_with_dates_notice_summary_and_lin
     expect(page).to_have_url(re.compile(rf"/compare/{sample.in_force}\.\.\.{sample.upcoming}/$"))
 
 
+def test_the_date_form_opens_the_revision_in_force_on_that_day(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page("security/baa/history/")
+    form = page.locator("form.amend-on-date__form")
+    day = sample.effective[sample.in_force] - timedelta(days=1)  # the last day of the one before
+    form.get_by_label("Date").fill(day.isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.superseded}/$"))
+    page.go_back()
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").fill(sample.effective[sample.upcoming].isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.upcoming}/$"))
+
+
+def test_a_date_before_the_first_revision_is_answered_in_place(open_page: OpenPage, sample: SampleDates) -> None:
+    page = open_page("security/baa/history/")
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").evaluate(
+        "(e, day) => { e.removeAttribute('min'); e.value = day; }",
+        (sample.effective[sample.first] - timedelta(days=1)).isoformat(),
+    )
+    form.get_by_role("button", name="Show the revision").click()
+    expect(form.locator("output")).to_contain_text("No revision was in force on")
+    expect(page).to_have_url(re.compile(r"/security/baa/history/$"))
+
+
+def test_without_javascript_the_date_form_leads_to_the_table_of_days_in_force(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/history/", javascript=False)
+    form = page.locator("form.amend-on-date__form")
+    form.get_by_label("Date").fill(sample.effective[sample.in_force].isoformat())
+    form.get_by_role("button", name="Show the revision").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/history/\?on=[\d-]+#amend-periods$"))
+    rows = page.locator("table.amend-periods tbody tr")
+    expect(rows).to_have_count(len(sample.ids))
+    row = rows.filter(has=page.get_by_role("link", name=sample.in_force, exact=True))
+    expect(row.locator("td").first).to_have_text(long_date(sample.effective[sample.in_force]))
+    expect(row.locator("td").nth(1)).to_have_text(long_date(sample.effective[sample.upcoming] - timedelta(days=1)))
+
+
+# --- clause histories ------------------------------------------------------------------------------
+
+
+def test_a_clause_heading_leads_to_the_clause_in_every_revision_that_has_it(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page(f"security/baa/{sample.in_force}/")
+    heading = page.locator("article.amend-document section.amend-clause h2").filter(has_text="Incident")
+    heading.get_by_role("link", name=re.compile("^History of clause")).click()
+    expect(page).to_have_url(re.compile(r"/security/baa/clauses/incident-breach-reporting/$"))
+    sections = page.locator("section.amend-clause-history")
+    expect(sections).to_have_count(len(sample.ids))
+    expect(sections.first.locator("h2")).to_contain_text(f"Revision {sample.upcoming}")
+    # The clause was renumbered (6 → 7) when it changed: one history follows it, with the redline of that change.
+    changed = sections.filter(has=page.locator(".amend-clause-history__step", has_text=re.compile("^Changed from")))
+    assert changed.count() >= 1
+    expect(changed.first.locator("del.amend-rl-del:visible").first).to_be_visible()
+    expect(changed.first.locator("ins.amend-rl-ins:visible").first).to_be_visible()
+    numbers = {s.locator("h2").inner_text().split(": ", 1)[1].split(".")[0] for s in sections.all()}
+    assert len(numbers) >= 2, f"the history spans more than one clause number: {numbers}"
+
+
+def test_the_clause_index_counts_changes_and_a_compare_page_links_each_clause_history(
+    open_page: OpenPage, sample: SampleDates
+) -> None:
+    page = open_page("security/baa/clauses/")
+    rows = page.locator("table.amend-clause-index tbody tr")
+    assert rows.count() >= 10
+    expect(rows.filter(has_text="Incident & Breach Reporting").locator("td").first).to_have_text(
+        re.compile(r"^[1-9]\d* changes?$")
+    )
+    page.goto(f"security/baa/compare/{sample.superseded}...{sample.in_force}/")
+    links = page.locator(".amend-rl-inline a.amend-history-link")
+    assert links.count() >= 10
+    page.locator(".amend-rl-inline section.amend-rl-clause").first.locator("a.amend-history-link").click()
+    expect(page).to_have_url(re.compile(r"/security/baa/clauses/[\w-]+/$"))
+
+
+# --- verify your copy -----------------------------------------------------------------------------
+
+
+def test_the_verify_page_names_a_published_pdf_and_refuses_a_modified_one(
+    open_page: OpenPage, sample: SampleDates, sample_site: Path, tmp_path: Path, watch: Watch
+) -> None:
+    page = open_page("security/baa/verify/")
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(f"{request.method} {request.url}"))
+    chooser = page.get_by_label("Choose a file to check")
+    answer = page.locator("output.amend-verify__answer")
+    published = sample_site / "security" / "baa" / f"{sample.superseded}.pdf"
+    chooser.set_input_files(str(published))
+    expect(answer).to_contain_text(f"This is revision {sample.superseded}.")
+    expect(answer).to_contain_text(f"effective {long_date(sample.effective[sample.superseded])}")
+    expect(answer).to_have_attribute("data-amend-result", "published")
+    answer.get_by_role("link", name="Open it").click()
+    expect(page).to_have_url(re.compile(rf"/security/baa/{sample.superseded}/$"))
+    page.go_back()
+
+    modified = tmp_path / f"{sample.superseded}.pdf"
+    data = bytearray(published.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    modified.write_bytes(bytes(data))
+    chooser = page.get_by_label("Choose a file to check")
+    chooser.set_input_files(str(modified))
+    answer = page.locator("output.amend-verify__answer")
+    expect(answer).to_contain_text("This file is not one we published.")
+    expect(answer).to_have_attribute("data-amend-result", "unknown")
+
+    redline = sorted((sample_site / "security" / "baa" / "compare").glob("*.pdf"))[0]
+    chooser.set_input_files(str(redline))
+    expect(answer).to_contain_text("This is the redline from revision")
+    # Nothing was sent: every request the page made was a GET for a file of the site.
+    assert methods and all(m.startswith("GET ") for m in methods), methods
+    assert not any(m.endswith(".pdf") for m in methods), "the page never fetches the file it checks"
+
+
+def test_without_javascript_the_verify_page_explains_the_check_by_hand(open_page: OpenPage) -> None:
+    page = open_page("security/baa/verify/", javascript=False)
+    expect(page.locator("form.amend-verify")).to_be_hidden()
+    expect(page.locator(".amend-verify__noscript")).to_be_visible()
+    expect(page.get_by_role("link", name="SHA256SUMS")).to_have_attribute("href", "../SHA256SUMS")
+
+
 # --- compare ---------------------------------------------------------------------------------------
 
 
