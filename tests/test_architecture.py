@@ -24,6 +24,7 @@ ADAPTERS = {
 CORE = {"model", "problems", "frontmatter", "clauses", "revisions", "timeline", "align", "redline", "flags", "diff"}
 CORE |= {"notices", "ledger", "notice_pages"}  # what a notice says and its record: no SMTP, no clock
 CORE |= {"layout"}  # the Word files' blocks: python-docx stays in word.py
+CORE |= {"verify"}  # which published file a copy is: the signature comes in read by signing.py
 
 
 def imports_of(path: Path) -> tuple[set[str], set[str]]:
