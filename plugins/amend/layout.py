@@ -29,6 +29,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from itertools import groupby
 
 from .clauses import plain_text
@@ -139,8 +140,105 @@ class _Layout:
     looks: tuple[tuple[bool, bool], ...]
 
 
+_ESCAPE = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+class _MarkdownOf(HTMLParser):
+    """A clause's markup (the one parse's HTML, :attr:`Clause.source`) written back as the Markdown it reads as.
+
+    Paragraphs, list items, quotes and table rows each on lines of their own; strong and emphasis as
+    ``**`` and ``*``; links as ``[text](target)``; every other character escaped, so that
+    :func:`plain_text` of the result is the clause's text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.prefix = ""
+        self.lists: list[str] = []
+        self.quote = 0
+        self.cells: list[str] | None = None
+        self.href: list[str | None] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.lines.extend([self.prefix + text, ""])
+        self.current, self.prefix = [], ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "dt", "dd", "pre"):
+            self._flush()
+            quote = "> " * self.quote
+            if tag == "li" and self.lists:
+                indent = "  " * (len(self.lists) - 1)
+                self.prefix = quote + indent + ("- " if self.lists[-1] == "ul" else "1. ")
+            elif tag == "tr":
+                self.cells = []
+                self.prefix = quote
+            else:
+                self.prefix = quote
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append(tag)
+        elif tag == "blockquote":
+            self._flush()
+            self.quote += 1
+        elif tag in ("td", "th") and self.cells is not None:
+            self.current.append("| ")
+        elif tag in ("strong", "b"):
+            self.current.append("**")
+        elif tag in ("em", "i"):
+            self.current.append("*")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+            self.current.append("[")
+        elif tag == "br":
+            self.current.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "dt", "dd", "pre"):
+            self._flush()
+        elif tag == "tr":
+            self.current.append(" |")
+            self.cells = None
+            self._flush()
+        elif tag in ("td", "th") and self.cells is not None:
+            self.current.append(" ")
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag == "blockquote":
+            self._flush()
+            self.quote = max(0, self.quote - 1)
+        elif tag in ("strong", "b"):
+            self.current.append("**")
+        elif tag in ("em", "i"):
+            self.current.append("*")
+        elif tag == "a":
+            href = self.href.pop() if self.href else None
+            self.current.append(f"]({href})" if href else "]")
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(_ESCAPE.sub(r"\\\1", data))
+
+
+def _markdown_of(source: str) -> str:
+    """``source`` as Markdown: itself when it is Markdown, else the Markdown its markup reads as."""
+    if not source.lstrip().startswith("<"):
+        return source
+    parser = _MarkdownOf()
+    parser.feed(source)
+    parser.close()
+    parser._flush()
+    return "\n".join(parser.lines).strip("\n")
+
+
 def _source_paragraphs(source: str) -> list[tuple[BlockKind, str, str, int]]:
     """(kind, Markdown without the list or quote mark, first raw line, nesting) for each paragraph."""
+    source = _markdown_of(source)
     out: list[tuple[BlockKind, str, str, int]] = []
     kind, first, level = BlockKind.PARAGRAPH, "", 0
     lines: list[str] = []
@@ -666,13 +764,15 @@ def layout_redline(diff: DocumentDiff, old: Document, new: Document) -> Layout:
 
 def _preamble(text: str) -> Clause:
     # The preamble is laid out like a clause of its own, on the lines before the first heading.
+    # ``Document.preamble`` is already the text a reader sees (the one parse): its source is that
+    # text escaped, so nothing in it reads as markup a second time.
     return Clause(
         kind=ClauseKind.SECTION,
         id=PREAMBLE_ID,
         number=None,
         title="",
-        source=text,
-        text=plain_text(text),
+        source=_ESCAPE.sub(r"\\\1", text),
+        text=text,
         line=0,
         level=0,
     )
