@@ -1,7 +1,7 @@
 """The shape of the package (STYLE "Shape"): each framework is imported by one adapter only.
 
 Walks every module's imports (top level and inside functions) so the core stays
-free of MkDocs, WeasyPrint and git, and can outlive any of them.
+free of MkDocs, WeasyPrint, git, python-docx and pyHanko, and can outlive any of them.
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "amend"
-ADAPTERS = {"mkdocs": {"plugin", "config"}, "weasyprint": {"pdf"}, "git": {"provenance"}, "smtplib": {"mailer"}}
+ADAPTERS = {
+    "mkdocs": {"plugin", "config"},
+    "weasyprint": {"pdf"},
+    "git": {"provenance"},
+    "smtplib": {"mailer"},
+    "docx": {"word"},
+    "pyhanko": {"signing"},
+}
 # Modules that may not import any adapter either: the core below the site plan.
 CORE = {"model", "problems", "frontmatter", "clauses", "revisions", "timeline", "align", "redline", "flags", "diff"}
 CORE |= {"archive"}  # published files: read and written at the paths given, nothing rendered
 CORE |= {"notices", "ledger", "notice_pages"}  # what a notice says and its record: no SMTP, no clock
 CORE |= {"naming"}  # the names readers rely on: file names, years, anchors
+CORE |= {"layout"}  # the Word files' blocks: python-docx stays in word.py
+CORE |= {"verify"}  # which published file a copy is: the signature comes in read by signing.py
 
 
 def imports_of(path: Path) -> tuple[set[str], set[str]]:
@@ -50,4 +59,5 @@ def test_each_framework_is_imported_by_its_adapter_only(module: Path) -> None:
 def test_the_core_imports_no_adapter(module: str) -> None:
     _, internal = imports_of(PACKAGE / f"{module}.py")
     adapters = {"plugin", "config", "cli", "pdf", "pdfcache", "provenance", "fragments", "mailer", "cli_notice"}
+    adapters |= {"word", "signing"}
     assert not internal & adapters, f"{module} imports {sorted(internal & adapters)}"

@@ -209,8 +209,11 @@ def test_a_second_publishing_run_with_a_changed_stylesheet_serves_the_first_runs
     sums = (tmp_path / "site-first/security/baa/SHA256SUMS").read_bytes()
     pdfs = sorted(p.relative_to(tmp_path / "site-first") for p in (tmp_path / "site-first").rglob("*.pdf"))
     assert pdfs and all((archive / p).read_bytes() == (tmp_path / "site-first" / p).read_bytes() for p in pdfs)
+    # Every published file is archived: the PDFs and the Word files beside them.
+    words = sorted(p.relative_to(tmp_path / "site-first") for p in (tmp_path / "site-first").rglob("*.docx"))
+    assert words and all((archive / p).read_bytes() == (tmp_path / "site-first" / p).read_bytes() for p in words)
     index = json.loads((archive / INDEX).read_text(encoding="utf-8"))
-    assert sorted(index["files"]) == [p.as_posix() for p in pdfs]
+    assert sorted(index["files"]) == sorted(p.as_posix() for p in pdfs + words)
 
     patched = patched_amend(tmp_path)
     second = publish(tmp_path, "second", archive, pythonpath=patched)

@@ -166,6 +166,7 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
         for key, url in (
             ("url", revision["url"]),
             ("pdf", revision["pdf"]["url"]),
+            ("docx", revision["docx"]["url"]),
             ("changes_from_previous", revision.get("changes_from_previous")),
         ):
             if url is None:
@@ -174,7 +175,7 @@ def check_section_files(site: Path, prefix: str = "security/baa/") -> list[str]:
             if target_file(site, path) is None:
                 problems.append(f"versions.json: {revision['id']} {key} {url} leads nowhere")
     for redline in versions.get("redlines", []):
-        for key, url in (("url", redline["url"]), ("pdf", redline["pdf"]["url"])):
+        for key, url in (("url", redline["url"]), ("pdf", redline["pdf"]["url"]), ("docx", redline["docx"]["url"])):
             if url is not None and target_file(site, urlsplit(url).path.lstrip("/")) is None:
                 problems.append(f"versions.json: redline {redline['from']}...{redline['to']} {key} {url} leads nowhere")
     for line in (section / "SHA256SUMS").read_text(encoding="utf-8").splitlines():

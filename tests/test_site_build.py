@@ -115,11 +115,14 @@ def test_every_page_of_the_section_exists(site: Path) -> None:
     for rev in ("2025-01-10", "2025-06-01", "2025-12-15"):
         assert (base / rev / "index.html").is_file()
         assert (base / f"{rev}.pdf").read_bytes().startswith(b"%PDF-")
+        assert (base / f"{rev}.docx").read_bytes().startswith(b"PK\x03\x04")
     for pair in ("2025-01-10...2025-06-01", "2025-01-10...2025-12-15", "2025-06-01...2025-12-15"):
         assert (base / "compare" / pair / "index.html").is_file()
     for pair in ("2025-01-10...2025-06-01", "2025-06-01...2025-12-15"):
         assert (base / "compare" / f"{pair}.pdf").read_bytes().startswith(b"%PDF-")
+        assert (base / "compare" / f"{pair}.docx").read_bytes().startswith(b"PK\x03\x04")
     assert not (base / "compare" / "2025-01-10...2025-12-15.pdf").exists(), "only adjacent and upcoming-vs-in-force"
+    assert not (base / "compare" / "2025-01-10...2025-12-15.docx").exists()
     for name in ("feed.xml", "calendar.ics", "versions.json", "SHA256SUMS", "history/index.html"):
         assert (base / name).is_file()
 
@@ -127,7 +130,7 @@ def test_every_page_of_the_section_exists(site: Path) -> None:
 def test_checksums_are_of_the_bytes_written(site: Path) -> None:
     base = site / "security" / "baa"
     sums = (base / "SHA256SUMS").read_text().splitlines()
-    assert len(sums) == 5
+    assert len(sums) == 10  # three revisions and two redlines, each as PDF and as Word
     for line in sums:
         digest, name = line.split("  ")
         assert hashlib.sha256((base / name).read_bytes()).hexdigest() == digest
@@ -136,6 +139,33 @@ def test_checksums_are_of_the_bytes_written(site: Path) -> None:
         pdf = revision["pdf"]
         assert pdf["url"] == f"https://trust.example.test/security/baa/{revision['id']}.pdf"
         assert hashlib.sha256((base / f"{revision['id']}.pdf").read_bytes()).hexdigest() == pdf["sha256"]
+        word = revision["docx"]
+        assert word["url"] == f"https://trust.example.test/security/baa/{revision['id']}.docx"
+        assert hashlib.sha256((base / f"{revision['id']}.docx").read_bytes()).hexdigest() == word["sha256"]
+    assert versions["redlines"]
+    for redline in versions["redlines"]:
+        pair = f"{redline['from']}...{redline['to']}"
+        for kind in ("pdf", "docx"):
+            data = (base / "compare" / f"{pair}.{kind}").read_bytes()
+            assert redline[kind]["url"] == f"https://trust.example.test/security/baa/compare/{pair}.{kind}"
+            assert redline[kind]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_every_pdf_link_has_a_word_link_beside_it(site: Path) -> None:
+    base = site / "security" / "baa"
+    pages = {
+        "": ["2025-06-01.pdf", "2025-12-15.pdf"],
+        "2025-06-01/": ["../2025-06-01.pdf"],
+        "history/": ["../2025-01-10.pdf", "../2025-06-01.pdf", "../2025-12-15.pdf"],
+        "compare/2025-01-10...2025-06-01/": ["../2025-01-10...2025-06-01.pdf"],
+    }
+    for page, pdfs in pages.items():
+        html = (base / page / "index.html").read_text()
+        for pdf in pdfs:
+            assert f'href="{pdf}"' in html, f"{page}: no link to {pdf}"
+            assert f'href="{pdf.removesuffix(".pdf")}.docx"' in html, f"{page}: no Word file beside {pdf}"
+    compare = (base / "compare/2025-01-10...2025-06-01/index.html").read_text()
+    assert "Download redline (Word, tracked changes)" in compare
 
 
 def test_the_compare_page_shows_the_changed_deadline(site: Path) -> None:
@@ -201,7 +231,7 @@ def test_a_rebuild_with_nothing_changed_renders_no_pdf(tmp_path: Path) -> None:
     assert build(tmp_path, "2025-12-01").returncode == 0
     again = build(tmp_path, "2025-12-01")
     assert again.returncode == 0
-    assert "PDFs: 0 rendered, 5 unchanged from the cache" in again.stderr
+    assert "PDFs and Word files: 0 rendered, 10 unchanged from the cache" in again.stderr
 
 
 def test_an_as_of_that_is_not_a_date_stops_the_build(tmp_path: Path) -> None:

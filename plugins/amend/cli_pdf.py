@@ -1,15 +1,17 @@
 """The ``amend pdf`` command: one revision's PDF (or one redline's) without building the site.
 
 Registers itself in :data:`amend.cli.EXTRA_COMMANDS` when imported. The edge
-where the working folder is used (the default output is ``<REV>.pdf`` in it)
-and the file is written; rendering is :mod:`amend.pdf`'s business, and the
-bytes are the same as the site's PDF of that revision for the same settings.
+where the working folder is used (the default output is ``<REV>.pdf`` in it),
+the signing key is read from the environment (as the plugin does) and the
+file is written; rendering is :mod:`amend.pdf`'s business, and the bytes are
+the same as the site's PDF of that revision for the same settings and key.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from .pdf import PAPERS, PdfError, check_paper, render_revision_pdf
 from .pdfcache import render_redline
 from .problems import Problem, render_problems
 from .revisions import parse_revision, read_text
-from .settings import Settings
+from .settings import SIGNING_KEY_VARIABLE, SIGNING_PASSPHRASE_VARIABLE, Settings
 
 RANGE = "..."
 
@@ -50,6 +52,7 @@ def cmd_pdf(args: argparse.Namespace, settings: Settings) -> int:
             draft = revisions[0].posted > cli.resolve_as_of(args.as_of)
             data = render_revision_pdf(revisions[0], paper=paper, organization=settings.organization, draft=draft)
             default_name = f"{revisions[0].id}.pdf"
+        data = _signed(data, revisions)
     except PdfError as error:
         print(f"amend pdf: {error}", file=sys.stderr)
         return 1
@@ -62,6 +65,21 @@ def cmd_pdf(args: argparse.Namespace, settings: Settings) -> int:
     print(output)
     print(f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}, {paper} paper", file=sys.stderr)
     return 0
+
+
+def _signed(data: bytes, revisions: list[Revision]) -> bytes:
+    """Signed as the site signs its PDFs when the environment names a key (a CI secret); as it is otherwise."""
+    path = os.environ.get(SIGNING_KEY_VARIABLE, "")
+    if not path:
+        return data
+    from .signing import SigningError, load_signing_key, reason_for, sign_pdf  # pyHanko only when signing
+
+    old = revisions[0].id if len(revisions) == 2 else None
+    try:
+        key = load_signing_key(path, os.environ.get(SIGNING_PASSPHRASE_VARIABLE, ""))
+        return sign_pdf(data, key, revisions[-1].posted, reason=reason_for(old, revisions[-1].id))
+    except SigningError as error:
+        raise PdfError(str(error)) from None
 
 
 def _load(argument: str, settings: Settings) -> tuple[Revision | None, list[Problem]]:

@@ -1,4 +1,4 @@
-"""Machine-readable outputs: ``versions.json`` and ``SHA256SUMS`` (SPEC "The site").
+"""Machine-readable outputs: ``versions.json`` and ``SHA256SUMS`` (SPEC "The site"), over the PDFs and Word files.
 
 Checksums are computed from the bytes actually written, passed in by the
 adapter that wrote them; nothing here touches the disk or the clock.
@@ -31,18 +31,20 @@ def render_versions_json(
     *,
     reissues: Sequence[Reissue] = (),
 ) -> bytes:
-    """Every published revision with status, dates, page and PDF URLs and the PDF's SHA-256.
+    """Every published revision with status, dates, page URL, and its PDF and Word files with their SHA-256.
 
     ``in_force_from`` and ``in_force_until`` are the first and last day the
     revision binds (both inclusive; ``in_force_until`` is null while no later
-    revision is published). ``redlines`` lists the redline PDFs the same way, so
-    a copy of either kind can be verified from this file alone.
+    revision is published). ``redlines`` lists the redlines the same way, each
+    as a PDF and as a Word file, so a copy of any kind can be verified from this
+    file alone.
 
-    ``pdfs`` maps site-relative PDF paths to the bytes written there; ``renderer``
-    names what made them (amend, WeasyPrint, pydyf, fontTools, the font package,
-    Pango, HarfBuzz, fontconfig: :func:`amend.pdf.renderer_versions`), so anyone
-    can set up the same and check a PDF's bytes against ``SHA256SUMS`` (README
-    "Reproducing a published PDF").
+    ``pdfs`` maps site-relative paths of the PDFs and Word files to the bytes
+    written there; ``renderer`` names what made them (amend, WeasyPrint, pydyf,
+    fontTools, the font package, Pango, HarfBuzz, fontconfig:
+    :func:`amend.pdf.renderer_versions`), so anyone can set up the same and
+    check a PDF's bytes against ``SHA256SUMS`` (README "Reproducing a published
+    PDF").
 
     A PDF re-issued on purpose keeps its entry as published; the re-issue is
     listed under it, with its own address, checksum, date and reason.
@@ -87,6 +89,7 @@ def render_versions_json(
                 "summary": rev.summary,
                 "url": site_url + urls.revision(rev.id),
                 "pdf": listed,
+                "docx": _file(urls.docx(rev.id), pdfs, site_url),
                 "changes_from_previous": (
                     site_url + urls.compare(previous.id, rev.id)
                     if previous is not None and plan.has_compare(previous.id, rev.id)
@@ -96,16 +99,13 @@ def render_versions_json(
         )
     redlines = []
     for pair in plan.redline_pdfs:
-        pdf_path = urls.compare_pdf(pair.old, pair.new)
-        pdf = pdfs.get(pdf_path)
         redlines.append(
             {
                 "from": pair.old,
                 "to": pair.new,
                 "url": site_url + urls.compare(pair.old, pair.new) if plan.has_compare(pair.old, pair.new) else None,
-                "pdf": (
-                    {"url": site_url + pdf_path, "sha256": sha256(pdf), "bytes": len(pdf)} if pdf is not None else None
-                ),
+                "pdf": _file(urls.compare_pdf(pair.old, pair.new), pdfs, site_url),
+                "docx": _file(urls.compare_docx(pair.old, pair.new), pdfs, site_url),
             }
         )
     document = {
@@ -119,6 +119,11 @@ def render_versions_json(
     if renderer is not None:
         document["pdfs_made_with"] = dict(sorted(renderer.items()))
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _file(path: str, files: Mapping[str, bytes], site_url: str) -> dict[str, object] | None:
+    data = files.get(path)
+    return {"url": site_url + path, "sha256": sha256(data), "bytes": len(data)} if data is not None else None
 
 
 def render_checksums(pdfs: Mapping[str, bytes], relative_to: str) -> bytes:

@@ -76,6 +76,9 @@ class _Links:
         """The revision's PDF as readers should get it: the re-issued file, when it was re-issued."""
         return self.to(self.plan.current_file(self.urls.pdf(rev)))
 
+    def docx(self, rev: str) -> str:
+        return self.to(self.urls.docx(rev))
+
     def compare(self, old: str, new: str) -> str:
         return self.to(self.urls.compare(old, new))
 
@@ -109,7 +112,8 @@ def render_banner(timeline: Timeline, plan: SitePlan, here: str) -> str:
             f"{plural(days, 'day')} left in the notice window.</p>"
             f'<p class="amend-banner__summary">{escape(rev.summary)}</p>'
             f'<p class="amend-banner__links"><a href="{links.revision(rev.id)}">Read revision {escape(rev.id)}</a>'
-            f'{redline} · <a href="{links.pdf(rev.id)}">Download PDF</a></p>'
+            f'{redline} · <a href="{links.pdf(rev.id)}">Download PDF</a> · '
+            f'<a href="{links.docx(rev.id)}">Word</a></p>'
             "</aside>"
         )
     return "\n".join(parts)
@@ -152,7 +156,10 @@ def render_revision_header(entry: Entry, timeline: Timeline, plan: SitePlan, her
             f'stays available, unchanged: <a href="{links.to(first)}">PDF as first published</a> '
             "(both are listed in SHA256SUMS)."
         )
-    actions = [f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>']
+    actions = [
+        f'<a class="md-button md-button--primary" href="{links.pdf(rev.id)}" download>Download PDF</a>',
+        f'<a class="md-button" href="{links.docx(rev.id)}" download>Download Word</a>',
+    ]
     if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
         actions.append(
             f'<a class="md-button" href="{links.compare(entry.previous.id, rev.id)}">'
@@ -193,7 +200,8 @@ def render_current_page(timeline: Timeline, plan: SitePlan, document_html: str |
         parts.append(
             '<header class="amend-revision-header">'
             f'<p class="amend-latest">Latest revision: {time_tag(rev.effective)} · '
-            f'<a href="{links.pdf(rev.id)}" download>Download PDF</a></p>'
+            f'<a href="{links.pdf(rev.id)}" download>Download PDF</a> · '
+            f'<a href="{links.docx(rev.id)}" download>Word</a></p>'
             f'<p class="amend-revision-line">Revision {escape(rev.id)} {badge(current.status)} '
             f'<span class="amend-as-of">as of {time_tag(timeline.as_of)}</span></p>'
             f"{_dates_line(rev)}"
@@ -221,7 +229,7 @@ def render_revision_list(timeline: Timeline, plan: SitePlan, here: str) -> str:
         items.append(
             f'<li><a href="{links.revision(rev.id)}">Revision {escape(rev.id)}</a> {badge(entry.status)} '
             f"effective {time_tag(rev.effective)} · "
-            f'<a href="{links.pdf(rev.id)}">PDF</a>{compare}</li>'
+            f'<a href="{links.pdf(rev.id)}">PDF</a> · <a href="{links.docx(rev.id)}">Word</a>{compare}</li>'
         )
     return '<ul class="amend-revision-list">' + "".join(items) + "</ul>"
 
@@ -240,7 +248,7 @@ def render_subscribe(plan: SitePlan, here: str) -> str:
         f'<a href="{links.to(plan.urls.feed())}">Atom feed</a> · '
         f'<a href="{links.to(plan.urls.calendar())}">calendar</a> · '
         f'<a href="{links.to(plan.urls.versions())}">versions.json</a> · '
-        f'<a href="{links.to(plan.urls.checksums())}">PDF checksums</a> · '
+        f'<a href="{links.to(plan.urls.checksums())}">checksums of the PDF and Word files</a> · '
         f'<a href="{links.to(plan.urls.notices())}">notices emailed to customers</a></p>'
     )
 
@@ -274,6 +282,7 @@ def render_history_page(timeline: Timeline, plan: SitePlan) -> str:
         actions = [
             f'<a href="{links.revision(rev.id)}">Read revision {escape(rev.id)}</a>',
             f'<a href="{links.pdf(rev.id)}">PDF</a>',
+            f'<a href="{links.docx(rev.id)}">Word</a>',
         ]
         if entry.previous is not None and plan.has_compare(entry.previous.id, rev.id):
             actions.append(
@@ -417,6 +426,10 @@ def render_compare_page(
     if pdf_available:
         pdf_url = plan.current_file(plan.urls.compare_pdf(old.id, new.id))
         pdf = f' <a class="md-button md-button--primary" href="{links.to(pdf_url)}" download>Download redline PDF</a>'
+        pdf += (
+            f' <a class="md-button" href="{links.to(plan.urls.compare_docx(old.id, new.id))}" '
+            "download>Download redline (Word, tracked changes)</a>"
+        )
     head = (
         '<header class="amend-compare-header">'
         f'<p>From <a href="{links.revision(old.id)}">revision {escape(old.id)}</a> {badge(old.status)} '

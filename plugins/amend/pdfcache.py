@@ -1,4 +1,4 @@
-"""Rendering many PDFs: in parallel across cores, and only when their inputs changed.
+"""Rendering many PDFs (and the Word files beside them): in parallel across cores, and only when their inputs changed.
 
 A :class:`PdfJob` carries everything one PDF depends on as plain text (the
 revision files' names and contents, the paper, the organization), so it can be
@@ -16,6 +16,9 @@ environment under another thread (MkDocs builds pages while PDFs render). A
 problem of the machine (:class:`amend.pdf.PdfEnvironmentError`) is checked for
 before anything renders, and stops the batch at once, said once. Progress goes to the ``mkdocs.plugins.amend.pdf``
 logger at INFO, one line per PDF rendered, so a long ``mkdocs build`` shows it.
+
+A Word file (:mod:`amend.word`) is a job of its own kind, with the same inputs:
+it is cached, rendered in the same workers and pruned the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fragments import module_sources
 from .model import Revision
@@ -47,10 +51,16 @@ from .pdf import (
     renderer_versions,
 )
 
+if TYPE_CHECKING:
+    from .signing import SigningKey
+
 log = logging.getLogger("mkdocs.plugins.amend.pdf")
 
 REVISION = "revision"
 REDLINE = "redline"
+WORD_REVISION = "revision-docx"  # the same job, written as a Word document by amend.word
+WORD_REDLINE = "redline-docx"
+WORD_KINDS = (WORD_REVISION, WORD_REDLINE)
 CACHE_SUBDIR = "pdf"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -82,12 +92,14 @@ class PdfJob:
     paper: str = "letter"
     organization: str = ""
     base_url: str = ""  # the web page's address, so relative links in the text lead somewhere
+    signing: SigningKey | None = None  # sign the PDF with this key (amend.signing), dated the posted date
 
     def describe(self) -> str:
         stem = self.new.name.removesuffix(".md")
-        if self.kind == REDLINE and self.old is not None:
-            return f"redline {self.old.name.removesuffix('.md')}...{stem}"
-        return f"revision {stem}"
+        word = " (Word)" if self.kind in WORD_KINDS else ""
+        if self.kind in (REDLINE, WORD_REDLINE) and self.old is not None:
+            return f"redline {self.old.name.removesuffix('.md')}...{stem}{word}"
+        return f"revision {stem}{word}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +113,42 @@ class PdfBatch:
 
 
 def revision_job(
-    name: str, revision: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+    name: str,
+    revision: Revision,
+    *,
+    paper: str = "letter",
+    organization: str = "",
+    base_url: str = "",
+    signing: SigningKey | None = None,
 ) -> PdfJob:
     """The job for one revision's PDF, e.g. ``revision_job(urls.pdf(rev.id), rev, paper=settings.paper)``."""
-    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization, base_url)
+    return PdfJob(name, REVISION, SourceFile.of(revision), None, paper, organization, base_url, signing)
 
 
 def redline_job(
-    name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = "", base_url: str = ""
+    name: str,
+    old: Revision,
+    new: Revision,
+    *,
+    paper: str = "letter",
+    organization: str = "",
+    base_url: str = "",
+    signing: SigningKey | None = None,
 ) -> PdfJob:
     """The job for the redline PDF from ``old`` to ``new``."""
-    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization, base_url)
+    return PdfJob(name, REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization, base_url, signing)
+
+
+def revision_word_job(name: str, revision: Revision, *, paper: str = "letter", organization: str = "") -> PdfJob:
+    """The job for one revision's Word document (``<rev>.docx``)."""
+    return PdfJob(name, WORD_REVISION, SourceFile.of(revision), None, paper, organization)
+
+
+def redline_word_job(
+    name: str, old: Revision, new: Revision, *, paper: str = "letter", organization: str = ""
+) -> PdfJob:
+    """The job for the redline from ``old`` to ``new`` as a Word document with tracked changes."""
+    return PdfJob(name, WORD_REDLINE, SourceFile.of(new), SourceFile.of(old), paper, organization)
 
 
 # --- cache keys ---------------------------------------------------------------------------------------
@@ -165,6 +202,8 @@ def job_key(job: PdfJob, renderer: str) -> str:
     inputs = asdict(job)
     del inputs["name"]  # the same document written to two places is one render
     inputs["paper"] = check_paper(job.paper)
+    # Who signs is part of the PDF (the certificate's hash, never the passphrase).
+    inputs["signing"] = job.signing.identity if job.signing is not None else None
     payload = json.dumps({"job": inputs, "renderer": renderer}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -178,12 +217,39 @@ def render_job(job: PdfJob) -> bytes:
 
     new = _parse(job.new)
     if job.kind == REVISION:
-        return render_revision_pdf(new, paper=job.paper, organization=job.organization, base_url=job.base_url or None)
-    if job.kind == REDLINE and job.old is not None:
-        return render_redline(
-            _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+        return _signed(
+            job,
+            render_revision_pdf(new, paper=job.paper, organization=job.organization, base_url=job.base_url or None),
+            new,
         )
+    if job.kind == REDLINE and job.old is not None:
+        return _signed(
+            job,
+            render_redline(
+                _parse(job.old), new, paper=job.paper, organization=job.organization, base_url=job.base_url or None
+            ),
+            new,
+        )
+    if job.kind in WORD_KINDS:
+        from .word import render_redline_docx, render_revision_docx
+
+        if job.kind == WORD_REDLINE and job.old is not None:
+            return render_redline_docx(_parse(job.old), new, organization=job.organization, paper=job.paper)
+        return render_revision_docx(new, organization=job.organization, paper=job.paper)
     raise PdfError(f"PDF job {job.name}: unknown kind '{job.kind}' (expected '{REVISION}' or '{REDLINE}')")
+
+
+def _signed(job: PdfJob, pdf: bytes, revision: Revision) -> bytes:
+    """The PDF signed with the job's key, dated the day the (new) revision was posted; as it is without a key."""
+    if job.signing is None:
+        return pdf
+    from .signing import SigningError, reason_for, sign_pdf
+
+    old = job.old.name.removesuffix(".md") if job.kind == REDLINE and job.old is not None else None
+    try:
+        return sign_pdf(pdf, job.signing, revision.posted, reason=reason_for(old, revision.id))
+    except SigningError as error:
+        raise PdfError(f"PDF {job.name}: {error}") from None
 
 
 def render_pdfs(
@@ -212,7 +278,7 @@ def render_pdfs(
     pdfs: dict[str, bytes] = {}
     todo: dict[str, list[PdfJob]] = {}  # key → jobs sharing it
     for job in jobs:
-        cached = _read_cached(folder / f"{keys[job.name]}.pdf")
+        cached = _read_cached(folder / _cache_name(keys[job.name], job))
         if cached is not None:
             pdfs[job.name] = cached
         else:
@@ -226,14 +292,14 @@ def render_pdfs(
         count = workers if workers is not None else (os.cpu_count() or 1)
         count = max(1, min(count, len(todo)))
         log.info(
-            "PDF: rendering %d PDF%s on %d process%s",
+            "PDF: rendering %d file%s (PDF and Word) on %d process%s",
             len(todo),
             "s" if len(todo) != 1 else "",
             count,
             "es" if count != 1 else "",
         )
         for key, data in _render_all([group[0] for group in todo.values()], keys, count):
-            _write_cached(folder / f"{key}.pdf", data)
+            _write_cached(folder / _cache_name(key, todo[key][0]), data)
             for job in todo[key]:
                 pdfs[job.name] = data
                 rendered.append(job.name)
@@ -341,12 +407,18 @@ def render_redline(
     )
 
 
+def _cache_name(key: str, job: PdfJob) -> str:
+    return f"{key}{Path(job.name).suffix or '.pdf'}"
+
+
 def _read_cached(path: Path) -> bytes | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
     # A file cut short (a build killed mid-write on a file system without atomic rename) is not reused.
+    if path.suffix == ".docx":  # a ZIP archive ends with its end-of-central-directory record
+        return data if data.startswith(b"PK\x03\x04") and b"PK\x05\x06" in data[-64:] else None
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
         return None
     return data
@@ -354,7 +426,7 @@ def _read_cached(path: Path) -> bytes | None:
 
 def _write_cached(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -367,6 +439,6 @@ def _write_cached(path: Path, data: bytes) -> None:
 def _prune(folder: Path, keep: set[str]) -> None:
     if not folder.is_dir():
         return
-    for path in sorted(folder.glob("*.pdf")):
+    for path in sorted([*folder.glob("*.pdf"), *folder.glob("*.docx")]):
         if path.stem not in keep:
             path.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,8 +32,18 @@ from .pdf import PdfError
 from .pdfcache import PdfBatch, PdfJob, job_keys, render_pdfs, renderer_record
 from .problems import render_problems
 from .publication import PageSpec, Publication, prepare_publication
-from .settings import ARCHIVE_VARIABLE, AS_OF_VARIABLE, CACHE_VARIABLE, first_date
+from .settings import (
+    ARCHIVE_VARIABLE,
+    AS_OF_VARIABLE,
+    CACHE_VARIABLE,
+    SIGNING_KEY_VARIABLE,
+    SIGNING_PASSPHRASE_VARIABLE,
+    first_date,
+)
 from .zone import Zone
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 log = get_plugin_logger(__name__)
 
@@ -48,6 +58,21 @@ def resolve_as_of(configured: str | None, zone: Zone) -> date:
         return first_date((("as_of", configured), (AS_OF_VARIABLE, os.environ.get(AS_OF_VARIABLE))), today)
     except ValueError as error:
         raise PluginError(f"amend: {error}") from None
+
+
+def signing_key() -> SigningKey | None:
+    """The PDF signing key the environment configures (a CI secret), or None: signing is off by default."""
+    path = os.environ.get(SIGNING_KEY_VARIABLE, "")
+    if not path:
+        return None
+    from .signing import SigningError, load_signing_key  # pyHanko is imported only when signing
+
+    try:
+        key = load_signing_key(path, os.environ.get(SIGNING_PASSPHRASE_VARIABLE, ""))
+    except SigningError as error:
+        raise PluginError(f"amend: {error}") from None
+    log.info("PDFs are signed by %s (certificate SHA-256 %s…)", key.signer, key.identity[:16])
+    return key
 
 
 class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # as above
@@ -105,6 +130,7 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             )
         self.publication = publication
         publication.notice_fragments = FragmentCache(self.cache_dir() / "notices")
+        publication.signing = signing_key()
         self.specs = {spec.src_uri: spec for spec in publication.pages}
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -128,8 +154,8 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             files.append(File.generated(config, ASSET_DIR + name, content=data))
         for path, data in self.publication.files().items():
             files.append(File.generated(config, path, content=data))
-        # PDFs render in worker processes while MkDocs renders the pages; on_env collects them.
-        jobs = self.jobs = self.publication.pdf_jobs()
+        # PDFs and Word files render in worker processes while MkDocs renders the pages; on_env collects them.
+        jobs = self.jobs = self.publication.pdf_jobs() + self.publication.word_jobs()
         cache = self.cache_dir()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-pdf")
         self.pdf_result = executor.submit(render_pdfs, jobs, cache, self.config.pdf_workers, prune=True)
@@ -173,7 +199,9 @@ class AmendPlugin(BasePlugin[AmendConfig]):  # type: ignore[no-untyped-call]  # 
             self.outputs[path].content_bytes = data
         for path, data in self.publication.finish(served.files, batch.renderer, reissues=served.reissued).items():
             self.outputs[path].content_bytes = data
-        log.info("PDFs: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused))
+        log.info(
+            "PDFs and Word files: %d rendered, %d unchanged from the cache", len(batch.rendered), len(batch.reused)
+        )
         # Drift is reported, not a warning: --strict would then stop the publication of every other change,
         # and the published file is served unchanged anyway. The publish workflow turns these lines into
         # warnings on the run; `amend check` refuses a change that causes drift.

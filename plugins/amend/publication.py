@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clause_pages, pages
 from .archive import Reissue, load_reissues
@@ -25,7 +25,7 @@ from .manifest import render_checksums, render_versions_json
 from .model import Revision, Withdrawal
 from .notice_pages import render_notice_page, render_notices_index
 from .notices import Notice, build_notices, find_notice
-from .pdfcache import PdfJob, redline_job, revision_job
+from .pdfcache import PdfJob, redline_job, redline_word_job, revision_job, revision_word_job
 from .problems import Problem
 from .register import Register, check_baa_clause, load_register
 from .register_pages import render_register_page
@@ -34,6 +34,9 @@ from .settings import Settings
 from .siteplan import Pair, SitePlan, page_source, plan_site, relative_url
 from .timeline import Timeline, build_timeline
 from .withdrawals import check_withdrawals, load_withdrawals
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 # The code a compare page's redline comes from: a change to it renders every redline again.
 REDLINE_CODE = sources_digest(["diffviews", "diff"])
@@ -105,6 +108,7 @@ class Publication:
     _html: dict[str, str] = field(default_factory=dict, repr=False)
     fragments: FragmentCache | None = None  # compare-page redlines kept between builds
     notice_fragments: FragmentCache | None = None  # notice pages kept between builds (their flags need a diff)
+    signing: SigningKey | None = None  # sign every PDF with this key (off by default)
     _redlines: dict[tuple[str, str], Redline] = field(default_factory=dict, repr=False)
     notices: tuple[Notice, ...] = ()  # every notice of a published revision or change (what `amend notice` knows)
     ledger: Ledger | None = None
@@ -309,7 +313,7 @@ class Publication:
     def finish(
         self, pdfs: dict[str, bytes], renderer: dict[str, str] | None = None, *, reissues: Sequence[Reissue] = ()
     ) -> dict[str, bytes]:
-        """``versions.json`` and ``SHA256SUMS``, from the bytes of the PDFs as written, what made them, and the
+        """``versions.json`` and ``SHA256SUMS``, from the PDF and Word bytes as written, what made them, and the
         re-issued files."""
         urls = self.plan.urls
         return {
@@ -324,12 +328,35 @@ class Publication:
         paper, organization = self.settings.paper, self.settings.organization
         urls = self.plan.urls
         jobs = [
-            revision_job(urls.pdf(rev), self.revisions[rev], paper=paper, organization=organization)
+            revision_job(
+                urls.pdf(rev), self.revisions[rev], paper=paper, organization=organization, signing=self.signing
+            )
             for rev in self.plan.revisions
         ]
         jobs += [
             redline_job(
                 urls.compare_pdf(pair.old, pair.new),
+                self.revisions[pair.old],
+                self.revisions[pair.new],
+                paper=paper,
+                organization=organization,
+                signing=self.signing,
+            )
+            for pair in self.plan.redline_pdfs
+        ]
+        return jobs
+
+    def word_jobs(self) -> list[PdfJob]:
+        """Every Word file the section publishes, beside each PDF: each revision, each redline with tracked changes."""
+        paper, organization = self.settings.paper, self.settings.organization
+        urls = self.plan.urls
+        jobs = [
+            revision_word_job(urls.docx(rev), self.revisions[rev], paper=paper, organization=organization)
+            for rev in self.plan.revisions
+        ]
+        jobs += [
+            redline_word_job(
+                urls.compare_docx(pair.old, pair.new),
                 self.revisions[pair.old],
                 self.revisions[pair.new],
                 paper=paper,

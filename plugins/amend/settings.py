@@ -19,6 +19,9 @@ AS_OF_VARIABLE = "AMEND_AS_OF"
 # Overrides the archive setting: the publish workflow points it at its checkout of the published branch.
 ARCHIVE_VARIABLE = "AMEND_ARCHIVE"
 CACHE_VARIABLE = "AMEND_CACHE_DIR"  # overrides cache_dir, e.g. for a CI cache or a test's own folder
+# Signing the PDFs (off unless the key is set): a PKCS#12 file and its passphrase, as a CI secret gives them.
+SIGNING_KEY_VARIABLE = "AMEND_SIGNING_KEY"
+SIGNING_PASSPHRASE_VARIABLE = "AMEND_SIGNING_PASSPHRASE"
 
 
 def first_date(candidates: Iterable[tuple[str, object]], default: date) -> date:

@@ -35,11 +35,17 @@ class Urls:
     def pdf(self, rev: str) -> str:
         return f"{self.prefix}{rev}.pdf"
 
+    def docx(self, rev: str) -> str:
+        return f"{self.prefix}{rev}.docx"
+
     def compare(self, old: str, new: str) -> str:
         return f"{self.prefix}compare/{old}...{new}/"
 
     def compare_pdf(self, old: str, new: str) -> str:
         return f"{self.prefix}compare/{old}...{new}.pdf"
+
+    def compare_docx(self, old: str, new: str) -> str:
+        return f"{self.prefix}compare/{old}...{new}.docx"
 
     def compare_index(self) -> str:
         return f"{self.prefix}compare/"

@@ -329,7 +329,7 @@ def test_the_clause_index_counts_changes_and_a_compare_page_links_each_clause_hi
 # --- verify your copy -----------------------------------------------------------------------------
 
 
-def test_the_verify_page_names_a_published_pdf_and_refuses_a_modified_one(
+def test_the_verify_page_names_a_published_pdf_or_word_file_and_refuses_a_modified_one(
     open_page: OpenPage, sample: SampleDates, sample_site: Path, tmp_path: Path, watch: Watch
 ) -> None:
     page = open_page("security/baa/verify/")
@@ -359,9 +359,12 @@ def test_the_verify_page_names_a_published_pdf_and_refuses_a_modified_one(
     redline = sorted((sample_site / "security" / "baa" / "compare").glob("*.pdf"))[0]
     chooser.set_input_files(str(redline))
     expect(answer).to_contain_text("This is the redline from revision")
+    word = sample_site / "security" / "baa" / f"{sample.superseded}.docx"
+    chooser.set_input_files(str(word))
+    expect(answer).to_contain_text(f"This is revision {sample.superseded}, as a Word file.")
     # Nothing was sent: every request the page made was a GET for a file of the site.
     assert methods and all(m.startswith("GET ") for m in methods), methods
-    assert not any(m.endswith(".pdf") for m in methods), "the page never fetches the file it checks"
+    assert not any(m.endswith((".pdf", ".docx")) for m in methods), "the page never fetches the file it checks"
 
 
 def test_without_javascript_the_verify_page_explains_the_check_by_hand(open_page: OpenPage) -> None:

@@ -110,15 +110,20 @@
 
   function publishedFiles(versions) {
     var found = {};
+    // Each revision and each redline as a PDF and as a Word file (versions.json's "pdf" and "docx").
     (versions.revisions || []).forEach(function (r) {
-      if (r.pdf && r.pdf.sha256) {
-        found[r.pdf.sha256.toLowerCase()] = {kind: "revision", record: r, page: r.url};
-      }
+      ["pdf", "docx"].forEach(function (format) {
+        if (r[format] && r[format].sha256) {
+          found[r[format].sha256.toLowerCase()] = {kind: "revision", record: r, page: r.url, format: format};
+        }
+      });
     });
     (versions.redlines || []).forEach(function (r) {
-      if (r.pdf && r.pdf.sha256) {
-        found[r.pdf.sha256.toLowerCase()] = {kind: "redline", record: r, page: r.url};
-      }
+      ["pdf", "docx"].forEach(function (format) {
+        if (r[format] && r[format].sha256) {
+          found[r[format].sha256.toLowerCase()] = {kind: "redline", record: r, page: r.url, format: format};
+        }
+      });
     });
     return found;
   }
@@ -153,14 +158,16 @@
   function describe(output, match, digest, root, asOf) {
     var r = match.record;
     var link = match.page ? [" ", {tag: "a", text: "Open it", href: siteHref(root, match.page)}, "."] : [];
+    var word = match.format === "docx" ? ", as a Word file" : "";
     output.setAttribute("data-amend-result", "published");
     if (match.kind === "redline") {
-      say(output, [{tag: "strong", text: "This is the redline from revision " + r.from + " to revision " + r.to + "."},
+      say(output, [{tag: "strong", text: "This is the redline from revision " + r.from + " to revision " + r.to +
+        word + "."},
         " It is the file we published, unchanged."].concat(link, [
         {tag: "span", className: "amend-verify__digest", text: "SHA-256 " + digest}]));
       return;
     }
-    say(output, [{tag: "strong", text: "This is revision " + r.id + "."}, " Posted " + longDate(r.posted) +
+    say(output, [{tag: "strong", text: "This is revision " + r.id + word + "."}, " Posted " + longDate(r.posted) +
       ", effective " + longDate(r.effective) + "; " + r.status + " as of " + longDate(asOf) +
       ". It is the file we published, unchanged."].concat(link, [
       {tag: "span", className: "amend-verify__digest", text: "SHA-256 " + digest}]));
