@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 from amend.pdf import render_revision_pdf
 from amend.pdfcache import job_key, revision_job
 from amend.revisions import load_revisions
-from amend.signing import SigningError, describe_signature, load_signing_key, sign_pdf
+from amend.signing import SigningError, describe_signature, load_signing_key, outside_event_loop, sign_pdf
 from signingkey import PASSPHRASE, make_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def validate(pdf: bytes, pem: Path) -> object:
     """pyHanko's own validation, trusting the throwaway certificate."""
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     context = ValidationContext(trust_roots=[load_cert_from_pemder(str(pem))], allow_fetching=False)
-    return validate_pdf_signature(signature, signer_validation_context=context)
+    return outside_event_loop(lambda: validate_pdf_signature(signature, signer_validation_context=context))
 
 
 @pytest.mark.slow

@@ -16,15 +16,18 @@ machine.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509  # type: ignore[import-untyped]  # asn1crypto ships no type information
 from pyhanko.pdf_utils import generic
@@ -123,6 +126,23 @@ def reason_for(old_id: str | None, new_id: str) -> str:
     return f"Published redline {old_id}...{new_id}" if old_id else f"Published revision {new_id}"
 
 
+T = TypeVar("T")
+
+
+def outside_event_loop(call: Callable[[], T]) -> T:
+    """``call()``, in a thread of its own when this thread already runs an event loop.
+
+    pyHanko's synchronous calls run ``asyncio.run``, which refuses to start inside a
+    running loop (a caller's own, or a browser driver's in the same process).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="amend-signing") as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf: bytes, key: SigningKey, when: date, *, reason: str = "") -> bytes:
     """``pdf`` with a PAdES signature by ``key``, signed at midnight UTC on ``when``."""
     signer = _open(key.path, key.passphrase)
@@ -136,7 +156,7 @@ def sign_pdf(pdf: bytes, key: SigningKey, when: date, *, reason: str = "") -> by
     )
     try:
         with _quiet():
-            out = _PinnedSigner(metadata, signer, moment).sign_pdf(writer)
+            out = outside_event_loop(lambda: _PinnedSigner(metadata, signer, moment).sign_pdf(writer))
     except Exception as error:  # pyHanko raises many kinds; the build must say which PDF and why
         raise SigningError(f"cannot sign the PDF with {key.path}: {error}") from None
     data = out.getvalue()
@@ -208,7 +228,9 @@ def read_signatures(pdf: bytes) -> list[Signature]:
         certificate: x509.Certificate = signature.signer_cert
         try:
             with _quiet():
-                status = validate_pdf_signature(signature, signer_validation_context=context)
+                status = outside_event_loop(
+                    partial(validate_pdf_signature, signature, signer_validation_context=context)
+                )
             intact = bool(status.intact and status.valid)
             covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         except Exception:  # a signature that cannot be checked is reported as not intact
