@@ -18,6 +18,7 @@ from pypdf.generic import Destination
 
 from amend import cli
 from amend.config import load_settings
+from amend.dates import format_date as long_date
 from amend.diff import diff_documents
 from amend.document_html import render_document_html, toc_entries
 from amend.model import ClauseKind, Revision
@@ -27,7 +28,6 @@ from amend.pdf import (
     PdfError,
     RedlineFlag,
     bundled_fonts,
-    long_date,
     render_redline_pdf,
     render_revision_html,
     render_revision_pdf,

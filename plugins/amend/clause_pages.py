@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping
 from html import escape
 
 from .clausehistory import Appearance, ClauseHistories, ClauseHistory
+from .dates import time_tag
 from .document_html import find_element
 from .model import printed_number
-from .pages import badge, plural, time_tag
+from .pages import badge, plural
 from .siteplan import SitePlan, relative_url
 from .timeline import Timeline
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from .dates import format_date, time_tag
 from .ledger import Ledger, LedgerEntry, format_stamp
 from .notices import REVISION, Notice, render_notice_html
-from .pages import format_date, time_tag
 from .siteplan import Urls, relative_url
 
 

@@ -31,10 +31,11 @@ from email.utils import format_datetime, parseaddr
 from html import escape
 from urllib.parse import quote
 
+from .dates import format_date
 from .diff import diff_documents
 from .diffviews import FLAG_NAMES, clause_anchor, walk_with_path
 from .model import Revision
-from .pages import format_date, plural
+from .pages import plural
 from .register import ChangeEntry, ChangeKind, Register, register_timeline
 from .siteplan import SitePlan
 from .timeline import Timeline

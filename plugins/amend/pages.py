@@ -13,24 +13,11 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
+from .dates import format_date, time_tag
 from .model import Revision, Status
 from .siteplan import Pair, SitePlan, relative_url
 from .timeline import Entry, Period, Timeline
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 STATUS_LABELS = {
     Status.DRAFT: "Draft",
     Status.UPCOMING: "Upcoming",
@@ -38,15 +25,6 @@ STATUS_LABELS = {
     Status.SUPERSEDED: "Superseded",
     Status.WITHDRAWN: "Withdrawn",
 }
-
-
-def format_date(day: date) -> str:
-    """``December 17, 2026``: the long form a US contract prints (never locale-dependent)."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-def time_tag(day: date) -> str:
-    return f'<time datetime="{day.isoformat()}">{format_date(day)}</time>'
 
 
 def plural(count: int, word: str) -> str:

@@ -56,6 +56,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools 
 
 from . import __version__
 from .blackline import Change
+from .dates import time_tag
 from .model import ClauseKind, Document, Revision
 from .syslibs import find_missing, library_versions, packages
 
@@ -74,20 +75,6 @@ PAPERS: dict[str, tuple[str, str]] = {
 }
 # Loggers whose warnings mean the PDF is not what the sources say.
 WATCHED_LOGGERS = ("weasyprint", "fontTools")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class PdfError(Exception):
@@ -253,8 +240,8 @@ def render_revision_html(
             f'<p class="amend-subtitle">Revision <span class="amend-revision-id">{_e(revision.id)}</span></p>',
             _DRAFT_NOTE.format(posted=revision.posted.isoformat()) if draft else "",
             '<dl class="amend-dates">',
-            f"<dt>Posted</dt><dd>{_date_element(revision.posted)}</dd>",
-            f'<dt>Effective</dt><dd class="amend-footer-dates">{_date_element(revision.effective)}</dd>',
+            f"<dt>Posted</dt><dd>{time_tag(revision.posted)}</dd>",
+            f'<dt>Effective</dt><dd class="amend-footer-dates">{time_tag(revision.effective)}</dd>',
             "</dl>",
             "</header>",
         )
@@ -297,10 +284,10 @@ def render_redline_html(
             '<p class="amend-subtitle">Redline from revision '
             f'<span class="amend-revision-id">{_e(old.id)} to {_e(new.id)}</span></p>',
             '<dl class="amend-dates">',
-            f"<dt>Revision {_e(old.id)}</dt><dd>posted {_date_element(old.posted)}, "
-            f"effective {_date_element(old.effective)}</dd>",
-            f"<dt>Revision {_e(new.id)}</dt><dd>posted {_date_element(new.posted)}, "
-            f'effective <span class="amend-footer-dates">{_date_element(new.effective)}</span></dd>',
+            f"<dt>Revision {_e(old.id)}</dt><dd>posted {time_tag(old.posted)}, "
+            f"effective {time_tag(old.effective)}</dd>",
+            f"<dt>Revision {_e(new.id)}</dt><dd>posted {time_tag(new.posted)}, "
+            f'effective <span class="amend-footer-dates">{time_tag(new.effective)}</span></dd>',
             "</dl>",
             "</header>",
         )
@@ -457,15 +444,6 @@ def _flag_text(flag: RedlineFlag) -> str:
     if context:
         context = f'<br><span class="amend-rl-flag-context">{context.strip()}</span>'
     return f"<strong>{_e(flag.clause)}</strong>, {what}{change}{context}"
-
-
-def _date_element(day: date) -> str:
-    return f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
-
-
-def long_date(day: date) -> str:
-    """``2025-10-17`` → ``October 17, 2025`` (fixed English names: the output never depends on a locale)."""
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def _e(text: str) -> str:

@@ -19,7 +19,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from .pages import format_date, plural, time_tag
+from .dates import format_date, time_tag
+from .pages import plural
 from .register import (
     ChangeEntry,
     ChangeKind,

@@ -30,10 +30,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt, RGBColor
 
+from .dates import format_date as long_date
 from .diff import diff_documents
 from .layout import Block, BlockKind, Layout, Row, Run, layout_document, layout_redline
 from .model import Document, Revision
-from .pdf import FONT_FAMILY, long_date
+from .pdf import FONT_FAMILY
 from .redline import Op
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
